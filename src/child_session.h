@@ -1,0 +1,18 @@
+// Everything a forked child does with its connection. Never returns.
+#ifndef FORKCHECK_SRC_CHILD_SESSION_H_
+#define FORKCHECK_SRC_CHILD_SESSION_H_
+
+namespace forkcheck {
+
+struct ChildConfig {
+  int idle_timeout_ms = 0;
+  bool test_hooks = false;
+};
+
+// Echoes until the client's EOF, then exits 0; exits kExitIoError or
+// kExitIdleTimeout otherwise. Signal dispositions and mask must be reset.
+[[noreturn]] void RunChildSession(int conn, const ChildConfig& config);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_SRC_CHILD_SESSION_H_

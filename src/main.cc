@@ -1,0 +1,97 @@
+// reference_server: fork-per-connection TCP echo server. See src/README.md.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "src/event_log.h"
+#include "src/exit_codes.h"
+#include "src/listener.h"
+#include "src/options.h"
+#include "src/reaper.h"
+#include "src/server.h"
+#include "src/signals.h"
+#include "src/status_report.h"
+#include "src/stop_request.h"
+#include "src/wakeup.h"
+
+namespace forkcheck {
+namespace {
+
+constexpr int kManagedSignals[] = {SIGCHLD, SIGTERM, SIGINT};
+
+// Blocks the signals we manage; returns the mask we were started with.
+sigset_t BlockManagedSignals(sigset_t* loop_mask) {
+  sigset_t block = MakeSigset({SIGCHLD, SIGTERM, SIGINT});
+  sigset_t original;
+  sigprocmask(SIG_BLOCK, &block, &original);
+  sigprocmask(SIG_BLOCK, nullptr, loop_mask);
+  return original;
+}
+
+sigset_t ChildMask(sigset_t original) {
+  for (int sig : kManagedSignals) sigdelset(&original, sig);
+  sigdelset(&original, SIGALRM);
+  sigdelset(&original, SIGPIPE);
+  return original;
+}
+
+// Socket activation wins over --port, as systemd units expect.
+Listener OpenListener(const Options& options, int* error_exit) {
+  Listener inherited = InheritListener();
+  *error_exit = kExitListen;
+  if (inherited.fd >= 0 || !inherited.error.empty()) return inherited;
+  if (!options.port) {
+    *error_exit = kExitUsage;
+    inherited.error = "--port is required unless started by socket activation";
+    return inherited;
+  }
+  return BindListener(options.bind, *options.port);
+}
+
+int Main(int argc, char** argv) {
+  ParseResult parsed = ParseOptions(argc, argv);
+  if (parsed.exit_now) return parsed.exit_code;
+  const Options& options = parsed.options;
+
+  if (!InitWakeup()) {
+    LogError(std::string("pipe: ") + strerror(errno));
+    return kExitInternal;
+  }
+  ServerSetup setup;
+  setup.options = options;
+  setup.child_mask = ChildMask(BlockManagedSignals(&setup.loop_mask));
+  InstallStopHandlers();
+  // Children report EPIPE as an error exit; the parent never writes to peers.
+  SetDisposition(SIGPIPE, SIG_IGN);
+
+  int error_exit;
+  Listener listener = OpenListener(options, &error_exit);
+  if (listener.fd < 0) {
+    LogError(listener.error);
+    return error_exit;
+  }
+  EventLog events;
+  if (!events.Open(options.events_path)) {
+    LogError("--events: " + options.events_path + ": " + strerror(errno));
+    return kExitUsage;
+  }
+  setup.reaper = MakeReaper(options.reaper);
+  if (!setup.reaper) {
+    LogError(std::string("signalfd: ") + strerror(errno));
+    return kExitInternal;
+  }
+  setup.listen_fd = listener.fd;
+  setup.events = &events;
+  setup.events_fd = events.fd();
+  std::printf("listening on %s\n", listener.address.c_str());
+  std::fflush(stdout);
+  return Server(std::move(setup)).Run();
+}
+
+}  // namespace
+}  // namespace forkcheck
+
+int main(int argc, char** argv) { return forkcheck::Main(argc, argv); }

@@ -1,0 +1,23 @@
+#include "src/reaper.h"
+
+#include <sys/wait.h>
+
+#include "src/handler_reaper.h"
+#include "src/signalfd_reaper.h"
+
+namespace forkcheck {
+
+std::unique_ptr<Reaper> MakeReaper(ReaperKind kind) {
+  if (kind == ReaperKind::kHandler) return std::make_unique<HandlerReaper>();
+  return SignalfdReaper::Create();
+}
+
+void ReapAvailable(std::vector<Reaped>* out) {
+  int status;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+    out->push_back({pid, status});
+  }
+}
+
+}  // namespace forkcheck
