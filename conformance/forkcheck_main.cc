@@ -1,0 +1,57 @@
+// forkcheck: the conformance runner. See conformance/README.md.
+#include <iostream>
+
+#include "conformance/harness/deadline.h"
+#include "conformance/harness/own_children.h"
+#include "conformance/harness/sut.h"
+#include "conformance/options.h"
+#include "conformance/suite.h"
+
+namespace forkcheck {
+namespace {
+
+int Usage(const std::string& message) {
+  std::cerr << "forkcheck: " << message << "\n";
+  return kExitUsage;
+}
+
+std::string Join(const std::vector<std::string>& words) {
+  std::string joined;
+  for (const std::string& word : words) joined += (joined.empty() ? "" : " ") + word;
+  return joined;
+}
+
+int Main(int argc, char** argv) {
+  int exit_code = kExitUsage;
+  std::optional<RunnerOptions> options = ParseOptions(argc, argv, &exit_code);
+  if (!options) return exit_code;
+  if (options->list) {
+    PrintList(std::cout);
+    return kExitAllMustPass;
+  }
+  if (options->command.empty())
+    return Usage("no server command given and the bundled reference server was not found "
+                 "(build it: bazel build //src:reference_server, or set FORKCHECK_REFERENCE_SERVER)");
+  if (ResolveProgram(options->command[0]).empty())
+    return Usage("command not found or not executable: " + options->command[0]);
+  if (SelectScenarios(*options).empty()) return Usage("--only/--skip select no requirement (see --list)");
+  std::string error;
+  std::unique_ptr<StatusParser> status = StatusParser::Create(options->declared.status_pattern, &error);
+  if (!status) return Usage(error);
+  SetTimeoutScale(options->timeout_scale);
+  BecomeSubreaper();
+  std::cout << "forkcheck: " << Join(options->command) << "\n"
+            << "profiles: ";
+  for (const std::string& profile : options->declared.profiles) std::cout << profile << " ";
+  std::cout << "| seed " << options->seed << "\n\n";
+  RunReport report = RunSuite(*options, status.get(), std::cout);
+  PrintSummary(std::cout, report);
+  if (!options->json_path.empty() && !WriteJson(options->json_path, report, &error)) return Usage(error);
+  if (!options->junit_path.empty() && !WriteJunit(options->junit_path, report, &error)) return Usage(error);
+  return report.MustFailures() == 0 ? kExitAllMustPass : kExitMustFailed;
+}
+
+}  // namespace
+}  // namespace forkcheck
+
+int main(int argc, char** argv) { return forkcheck::Main(argc, argv); }

@@ -1,0 +1,167 @@
+#include "conformance/harness/procfs.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace forkcheck {
+namespace {
+
+bool IsAllDigits(const char* name) {
+  if (*name == '\0') return false;
+  for (; *name; ++name)
+    if (*name < '0' || *name > '9') return false;
+  return true;
+}
+
+std::vector<pid_t> ListPids() {
+  std::vector<pid_t> pids;
+  DIR* dir = opendir("/proc");
+  if (dir == nullptr) return pids;
+  while (dirent* entry = readdir(dir)) {
+    if (IsAllDigits(entry->d_name)) pids.push_back(std::atoi(entry->d_name));
+  }
+  closedir(dir);
+  return pids;
+}
+
+std::string ReadSmallFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// comm may contain spaces and parentheses: it ends at the last ')'.
+std::optional<ProcStat> ParseStat(pid_t pid, const std::string& text) {
+  size_t open = text.find('(');
+  size_t close = text.rfind(')');
+  if (open == std::string::npos || close == std::string::npos) return std::nullopt;
+  ProcStat stat;
+  stat.pid = pid;
+  stat.comm = text.substr(open + 1, close - open - 1);
+  std::istringstream rest(text.substr(close + 2));
+  std::vector<std::string> fields;
+  std::string field;
+  while (rest >> field) fields.push_back(field);
+  // fields[0] is field 3 (state) of proc(5).
+  if (fields.size() < 20) return std::nullopt;
+  stat.state = fields[0][0];
+  stat.ppid = std::atoi(fields[1].c_str());
+  stat.utime_ticks = std::strtoull(fields[11].c_str(), nullptr, 10);
+  stat.stime_ticks = std::strtoull(fields[12].c_str(), nullptr, 10);
+  stat.start_ticks = std::strtoull(fields[19].c_str(), nullptr, 10);
+  return stat;
+}
+
+std::vector<std::string> FdLinks(pid_t pid) {
+  std::vector<std::string> links;
+  std::string dir_path = "/proc/" + std::to_string(pid) + "/fd";
+  DIR* dir = opendir(dir_path.c_str());
+  if (dir == nullptr) return links;
+  while (dirent* entry = readdir(dir)) {
+    if (!IsAllDigits(entry->d_name)) continue;
+    char target[256];
+    std::string link = dir_path + "/" + entry->d_name;
+    ssize_t n = readlink(link.c_str(), target, sizeof target - 1);
+    if (n < 0) continue;
+    links.emplace_back(target, static_cast<size_t>(n));
+  }
+  closedir(dir);
+  return links;
+}
+
+}  // namespace
+
+std::optional<ProcStat> ReadProcStat(pid_t pid) {
+  std::string text = ReadSmallFile("/proc/" + std::to_string(pid) + "/stat");
+  if (text.empty()) return std::nullopt;
+  return ParseStat(pid, text);
+}
+
+std::vector<ProcStat> ReadAllProcStats() {
+  std::vector<ProcStat> all;
+  for (pid_t pid : ListPids()) {
+    if (auto stat = ReadProcStat(pid)) all.push_back(*stat);
+  }
+  return all;
+}
+
+std::vector<ProcStat> ChildrenOf(pid_t parent) {
+  std::vector<ProcStat> children;
+  for (const ProcStat& stat : ReadAllProcStats()) {
+    if (stat.ppid == parent) children.push_back(stat);
+  }
+  return children;
+}
+
+std::vector<ProcStat> DescendantsOf(pid_t root) {
+  std::vector<ProcStat> all = ReadAllProcStats();
+  std::multimap<pid_t, const ProcStat*> by_parent;
+  for (const ProcStat& stat : all) by_parent.emplace(stat.ppid, &stat);
+  std::vector<ProcStat> found;
+  std::vector<pid_t> frontier = {root};
+  while (!frontier.empty()) {
+    pid_t parent = frontier.back();
+    frontier.pop_back();
+    auto range = by_parent.equal_range(parent);
+    for (auto it = range.first; it != range.second; ++it) {
+      found.push_back(*it->second);
+      frontier.push_back(it->second->pid);
+    }
+  }
+  return found;
+}
+
+bool ProcessExists(pid_t pid) { return ReadProcStat(pid).has_value(); }
+
+int CountOpenFds(pid_t pid) { return static_cast<int>(FdLinks(pid).size()); }
+
+std::vector<uint64_t> SocketInodesOf(pid_t pid) {
+  std::vector<uint64_t> inodes;
+  for (const std::string& link : FdLinks(pid)) {
+    unsigned long long inode = 0;
+    if (std::sscanf(link.c_str(), "socket:[%llu]", &inode) == 1)
+      inodes.push_back(inode);
+  }
+  return inodes;
+}
+
+bool HoldsSocketInode(pid_t pid, uint64_t inode) {
+  for (uint64_t held : SocketInodesOf(pid))
+    if (held == inode) return true;
+  return false;
+}
+
+std::optional<uint64_t> TcpSocketInode(uint16_t local_port,
+                                       uint16_t remote_port) {
+  std::ifstream in("/proc/net/tcp");
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    unsigned local_addr, local, remote_addr, remote, state;
+    unsigned long long inode;
+    int matched = std::sscanf(
+        line.c_str(),
+        " %*d: %8X:%4X %8X:%4X %2X %*X:%*X %*X:%*X %*X %*u %*u %llu",
+        &local_addr, &local, &remote_addr, &remote, &state, &inode);
+    if (matched != 6) continue;
+    if (local == local_port && remote == remote_port && inode != 0)
+      return inode;
+  }
+  return std::nullopt;
+}
+
+double CpuMillis(const ProcStat& stat) {
+  static const long ticks_per_second = sysconf(_SC_CLK_TCK);
+  return 1000.0 * static_cast<double>(stat.utime_ticks + stat.stime_ticks) /
+         static_cast<double>(ticks_per_second);
+}
+
+}  // namespace forkcheck

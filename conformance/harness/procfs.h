@@ -1,0 +1,47 @@
+#ifndef FORKCHECK_HARNESS_PROCFS_H_
+#define FORKCHECK_HARNESS_PROCFS_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace forkcheck {
+
+// One line of /proc/PID/stat, the fields the kit reads.
+struct ProcStat {
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  char state = '?';  // R S D Z T t X ...
+  std::string comm;
+  uint64_t utime_ticks = 0;
+  uint64_t stime_ticks = 0;
+  uint64_t start_ticks = 0;
+  bool zombie() const { return state == 'Z'; }
+};
+
+std::optional<ProcStat> ReadProcStat(pid_t pid);
+std::vector<ProcStat> ReadAllProcStats();
+std::vector<ProcStat> ChildrenOf(pid_t parent);
+// Every process below `root` in the ppid tree (not root itself).
+std::vector<ProcStat> DescendantsOf(pid_t root);
+bool ProcessExists(pid_t pid);
+
+// Descriptors of a process: count, and the socket inodes among them.
+int CountOpenFds(pid_t pid);
+std::vector<uint64_t> SocketInodesOf(pid_t pid);
+bool HoldsSocketInode(pid_t pid, uint64_t inode);
+
+// /proc/net/tcp (IPv4, loopback). Returns the inode of the socket whose local
+// port is `local_port` and remote port `remote_port` (0 remote = LISTEN).
+std::optional<uint64_t> TcpSocketInode(uint16_t local_port,
+                                       uint16_t remote_port);
+
+// Total CPU time (user + system) the process has used, in milliseconds.
+double CpuMillis(const ProcStat& stat);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_HARNESS_PROCFS_H_

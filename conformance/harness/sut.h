@@ -1,0 +1,97 @@
+#ifndef FORKCHECK_HARNESS_SUT_H_
+#define FORKCHECK_HARNESS_SUT_H_
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "conformance/harness/deadline.h"
+#include "conformance/harness/procfs.h"
+#include "conformance/harness/tcp_client.h"
+#include "conformance/harness/zombie_watch.h"
+
+namespace forkcheck {
+
+// How to start the server under test. A "{port}" anywhere in argv is
+// replaced by a free loopback port; without one the server gets a listening
+// socket by systemd socket activation (fd 3, LISTEN_FDS=1, LISTEN_PID).
+struct SutSpec {
+  std::vector<std::string> argv;
+  std::vector<std::string> extra_env;  // "NAME=VALUE"
+  std::string workdir;                 // cwd of the server; core files land here
+  Millis start_timeout{5000};          // scaled by the caller
+};
+
+struct LogLine {
+  Clock::time_point when;
+  std::string text;
+};
+
+// A running server under test. Destroying it kills the whole tree the kit
+// started (the kit is a subreaper, so double-forked leftovers included).
+class Sut {
+ public:
+  static std::unique_ptr<Sut> Start(const SutSpec& spec, std::string* error);
+  ~Sut();
+  Sut(const Sut&) = delete;
+  Sut& operator=(const Sut&) = delete;
+
+  pid_t pid() const { return pid_; }
+  uint16_t port() const { return port_; }
+  const std::vector<std::string>& argv() const { return argv_; }
+
+  std::optional<TcpClient> Connect(Millis budget = Scaled(Millis(2000))) const;
+  // The server's process (not the parent) that holds the server side of
+  // `client`'s connection, found through /proc/net/tcp and /proc/PID/fd.
+  std::optional<pid_t> ChildServing(const TcpClient& client, Millis budget) const;
+
+  bool Alive();                    // the main process has not ended
+  std::optional<int> ExitStatus();  // raw wait status once it ended
+  std::vector<ProcStat> Children() const { return ChildrenOf(pid_); }
+  std::vector<ProcStat> LiveChildren() const;
+  std::vector<ProcStat> ZombieChildren() const;
+
+  std::vector<LogLine> StderrLines() const;
+  std::string StderrTail(size_t lines) const;
+  ZombieWatch& zombies() { return *zombies_; }
+
+  // Sends `signo` to the main process.
+  void Signal(int signo) const;
+  void KillTree();
+
+ private:
+  Sut() = default;
+  bool Launch(const SutSpec& spec, int listen_fd, std::string* error);
+  bool TreeHolds(const TcpClient& client, Millis budget) const;
+  bool AwaitReady(Millis budget, bool activated, std::string* error);
+  void ReadOutput();
+
+  pid_t pid_ = -1;
+  uint16_t port_ = 0;
+  std::vector<std::string> argv_;
+  int stdout_fd_ = -1;
+  int stderr_fd_ = -1;
+  int stop_pipe_[2] = {-1, -1};
+  std::thread reader_;
+  mutable std::mutex mutex_;
+  std::vector<LogLine> stderr_lines_;
+  std::unique_ptr<ZombieWatch> zombies_;
+  bool killed_ = false;
+};
+
+// The path execve() will run for `name` (PATH searched when it has no
+// slash); empty when there is none.
+std::string ResolveProgram(const std::string& name);
+
+// A free loopback port: bound to port 0, read back, released.
+uint16_t PickFreePort();
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_HARNESS_SUT_H_

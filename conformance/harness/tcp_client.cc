@@ -1,0 +1,211 @@
+#include "conformance/harness/tcp_client.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <random>
+#include <thread>
+#include <utility>
+
+namespace forkcheck {
+namespace {
+
+int NewNonBlockingSocket() {
+  return socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+}
+
+sockaddr_in Loopback(uint16_t port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return addr;
+}
+
+// One connect attempt; refused connections are retried by the caller.
+int ConnectOnce(uint16_t port, const Deadline& deadline) {
+  int fd = NewNonBlockingSocket();
+  if (fd < 0) return -1;
+  sockaddr_in addr = Loopback(port);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+  if (errno != EINPROGRESS) {
+    close(fd);
+    return -1;
+  }
+  pollfd pfd{fd, POLLOUT, 0};
+  if (poll(&pfd, 1, deadline.RemainingMsForPoll()) != 1) {
+    close(fd);
+    return -1;
+  }
+  int error = 0;
+  socklen_t len = sizeof error;
+  getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len);
+  if (error != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+bool WaitFor(int fd, short events, const Deadline& deadline) {
+  pollfd pfd{fd, events, 0};
+  for (;;) {
+    int ready = poll(&pfd, 1, deadline.RemainingMsForPoll());
+    if (ready > 0) return true;
+    if (ready == 0) return false;
+    if (errno != EINTR) return false;
+  }
+}
+
+}  // namespace
+
+TcpClient::TcpClient(int fd) : fd_(fd) {
+  sockaddr_in local{};
+  socklen_t len = sizeof local;
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0)
+    local_port_ = ntohs(local.sin_port);
+}
+
+TcpClient::~TcpClient() { Close(); }
+
+TcpClient::TcpClient(TcpClient&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), local_port_(other.local_port_) {}
+
+TcpClient& TcpClient::operator=(TcpClient&& other) noexcept {
+  if (this != &other) {
+    Close();
+    fd_ = std::exchange(other.fd_, -1);
+    local_port_ = other.local_port_;
+  }
+  return *this;
+}
+
+std::optional<TcpClient> TcpClient::Connect(uint16_t port, Millis budget) {
+  Deadline deadline(budget);
+  for (;;) {
+    int fd = ConnectOnce(port, deadline);
+    if (fd >= 0) return TcpClient(fd);
+    if (deadline.Expired()) return std::nullopt;
+    std::this_thread::sleep_for(std::min(Millis(5), deadline.Remaining()));
+  }
+}
+
+bool TcpClient::SendAll(const std::string& bytes, Millis budget) {
+  Deadline deadline(budget);
+  size_t sent = 0;
+  while (sent < bytes.size()) {
+    ssize_t n = send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n > 0) {
+      sent += static_cast<size_t>(n);
+    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+      if (!WaitFor(fd_, POLLOUT, deadline)) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string TcpClient::ReadUpTo(size_t count, Millis budget) {
+  Deadline deadline(budget);
+  std::string out;
+  char buffer[65536];
+  while (out.size() < count) {
+    ssize_t n = recv(fd_, buffer, std::min(sizeof buffer, count - out.size()), 0);
+    if (n > 0) {
+      out.append(buffer, static_cast<size_t>(n));
+    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+      if (!WaitFor(fd_, POLLIN, deadline)) break;
+    } else {
+      break;
+    }
+  }
+  return out;
+}
+
+TcpClient::End TcpClient::ReadToEnd(std::string* out, Millis budget) {
+  Deadline deadline(budget);
+  char buffer[65536];
+  for (;;) {
+    ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
+    if (n > 0) {
+      out->append(buffer, static_cast<size_t>(n));
+    } else if (n == 0) {
+      return End::kEof;
+    } else if (errno == EAGAIN || errno == EINTR) {
+      if (!WaitFor(fd_, POLLIN, deadline)) return End::kTimeout;
+    } else {
+      return End::kReset;
+    }
+  }
+}
+
+void TcpClient::ShutdownWrite() {
+  if (fd_ >= 0) shutdown(fd_, SHUT_WR);
+}
+
+void TcpClient::Abort() {
+  if (fd_ < 0) return;
+  linger reset{1, 0};
+  setsockopt(fd_, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  Close();
+}
+
+void TcpClient::Close() {
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+}
+
+EchoResult EchoExchange(TcpClient& client, const std::string& payload,
+                        size_t max_chunk, uint64_t seed, Millis budget) {
+  Deadline deadline(budget);
+  std::mt19937_64 random(seed);
+  std::uniform_int_distribution<size_t> chunk_size(1, std::max<size_t>(1, max_chunk));
+  EchoResult result;
+  size_t sent = 0;
+  char buffer[65536];
+  bool half_closed = false;
+  while (!deadline.Expired()) {
+    if (sent == payload.size() && !half_closed) {
+      client.ShutdownWrite();
+      half_closed = true;
+      result.send_ok = true;
+    }
+    pollfd pfd{client.fd(), static_cast<short>(POLLIN | (half_closed ? 0 : POLLOUT)), 0};
+    int ready = poll(&pfd, 1, deadline.RemainingMsForPoll());
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) break;
+    if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = recv(client.fd(), buffer, sizeof buffer, 0);
+      if (n > 0) {
+        result.received.append(buffer, static_cast<size_t>(n));
+      } else if (n == 0) {
+        result.end = TcpClient::End::kEof;
+        return result;
+      } else if (errno != EAGAIN && errno != EINTR) {
+        result.end = TcpClient::End::kReset;
+        return result;
+      }
+    }
+    if (!half_closed && (pfd.revents & POLLOUT)) {
+      size_t want = std::min(chunk_size(random), payload.size() - sent);
+      ssize_t n = send(client.fd(), payload.data() + sent, want, MSG_NOSIGNAL);
+      if (n > 0) {
+        sent += static_cast<size_t>(n);
+      } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+        result.end = TcpClient::End::kReset;
+        return result;
+      }
+    }
+  }
+  result.end = TcpClient::End::kTimeout;
+  return result;
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,58 @@
+#ifndef FORKCHECK_HARNESS_TCP_CLIENT_H_
+#define FORKCHECK_HARNESS_TCP_CLIENT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "conformance/harness/deadline.h"
+
+namespace forkcheck {
+
+// A loopback TCP client whose every operation is bounded by a deadline, so a
+// server that hangs can never hang the kit.
+class TcpClient {
+ public:
+  TcpClient() = default;
+  ~TcpClient();
+  TcpClient(TcpClient&& other) noexcept;
+  TcpClient& operator=(TcpClient&& other) noexcept;
+  TcpClient(const TcpClient&) = delete;
+  TcpClient& operator=(const TcpClient&) = delete;
+
+  static std::optional<TcpClient> Connect(uint16_t port, Millis budget);
+
+  bool connected() const { return fd_ >= 0; }
+  int fd() const { return fd_; }
+  uint16_t local_port() const { return local_port_; }
+
+  bool SendAll(const std::string& bytes, Millis budget);
+  // Reads until `count` bytes arrived, EOF, an error or the deadline.
+  std::string ReadUpTo(size_t count, Millis budget);
+  enum class End { kEof, kReset, kTimeout };
+  // Reads until EOF (or reset, or the deadline), appending to `out`.
+  End ReadToEnd(std::string* out, Millis budget);
+  void ShutdownWrite();
+  // Closes with RST instead of FIN.
+  void Abort();
+  void Close();
+
+ private:
+  explicit TcpClient(int fd);
+  int fd_ = -1;
+  uint16_t local_port_ = 0;
+};
+
+// Sends `payload` in the given chunk sizes while reading concurrently, then
+// half-closes and reads to the end. Returns what came back and how it ended.
+struct EchoResult {
+  std::string received;
+  TcpClient::End end = TcpClient::End::kTimeout;
+  bool send_ok = false;
+};
+EchoResult EchoExchange(TcpClient& client, const std::string& payload,
+                        size_t max_chunk, uint64_t seed, Millis budget);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_HARNESS_TCP_CLIENT_H_

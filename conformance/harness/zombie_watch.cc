@@ -1,0 +1,75 @@
+#include "conformance/harness/zombie_watch.h"
+
+#include <set>
+
+#include "conformance/harness/procfs.h"
+
+namespace forkcheck {
+
+std::optional<double> ZombieWatch::Record::LifetimeMs() const {
+  if (!zombie_since || !gone_at) return std::nullopt;
+  return std::chrono::duration<double, std::milli>(*gone_at - *zombie_since).count();
+}
+
+ZombieWatch::ZombieWatch(pid_t parent, Millis interval)
+    : parent_(parent), interval_(interval), thread_([this] { Run(); }) {}
+
+ZombieWatch::~ZombieWatch() { Stop(); }
+
+void ZombieWatch::Stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void ZombieWatch::Run() {
+  while (!stop_) {
+    Sample();
+    std::this_thread::sleep_for(interval_);
+  }
+}
+
+void ZombieWatch::Sample() {
+  std::vector<ProcStat> children = ChildrenOf(parent_);
+  Clock::time_point now = Clock::now();
+  int live = 0;
+  std::set<pid_t> seen;
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const ProcStat& child : children) {
+    seen.insert(child.pid);
+    Record& record = records_[child.pid];
+    if (child.zombie()) {
+      if (!record.zombie_since) record.zombie_since = now;
+    } else {
+      ++live;
+    }
+  }
+  for (auto& [pid, record] : records_) {
+    if (!record.gone_at && seen.count(pid) == 0) record.gone_at = now;
+  }
+  if (live > max_live_) max_live_ = live;
+}
+
+std::map<pid_t, ZombieWatch::Record> ZombieWatch::Snapshot() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return records_;
+}
+
+std::vector<double> ZombieWatch::ReapedLifetimes() const {
+  std::vector<double> lifetimes;
+  for (const auto& [pid, record] : Snapshot()) {
+    if (auto ms = record.LifetimeMs()) lifetimes.push_back(*ms);
+  }
+  return lifetimes;
+}
+
+std::map<pid_t, double> ZombieWatch::OpenZombies() const {
+  std::map<pid_t, double> open;
+  Clock::time_point now = Clock::now();
+  for (const auto& [pid, record] : Snapshot()) {
+    if (record.zombie_since && !record.gone_at)
+      open[pid] = std::chrono::duration<double, std::milli>(now - *record.zombie_since).count();
+  }
+  return open;
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,57 @@
+#ifndef FORKCHECK_HARNESS_ZOMBIE_WATCH_H_
+#define FORKCHECK_HARNESS_ZOMBIE_WATCH_H_
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "conformance/harness/deadline.h"
+
+namespace forkcheck {
+
+// Samples the children of one process through /proc every few milliseconds
+// and records, per child, when it was first seen a zombie and when it was
+// gone (reaped): the evidence behind every REAP verdict.
+class ZombieWatch {
+ public:
+  struct Record {
+    std::optional<Clock::time_point> zombie_since;
+    std::optional<Clock::time_point> gone_at;
+    std::optional<double> LifetimeMs() const;
+  };
+
+  explicit ZombieWatch(pid_t parent, Millis interval = Millis(2));
+  ~ZombieWatch();
+  ZombieWatch(const ZombieWatch&) = delete;
+  ZombieWatch& operator=(const ZombieWatch&) = delete;
+
+  void Stop();
+  std::map<pid_t, Record> Snapshot() const;
+  // How long each reaped zombie lived (ms).
+  std::vector<double> ReapedLifetimes() const;
+  // Zombies still unreaped now, with their age (ms).
+  std::map<pid_t, double> OpenZombies() const;
+  int MaxLiveChildren() const { return max_live_.load(); }
+  void ResetMaxLiveChildren() { max_live_ = 0; }
+
+ private:
+  void Run();
+  void Sample();
+
+  pid_t parent_;
+  Millis interval_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> max_live_{0};
+  mutable std::mutex mutex_;
+  std::map<pid_t, Record> records_;
+  std::thread thread_;
+};
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_HARNESS_ZOMBIE_WATCH_H_

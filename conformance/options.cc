@@ -1,0 +1,103 @@
+#include "conformance/options.h"
+
+#include <fnmatch.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <iostream>
+#include <sstream>
+
+#include "conformance/reference_server.h"
+
+namespace forkcheck {
+namespace {
+
+const std::set<std::string> kProfiles = {"core", "status", "hooks", "alarm", "limit", "shutdown"};
+
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> parts;
+  std::istringstream in(text);
+  for (std::string part; std::getline(in, part, ',');)
+    if (!part.empty()) parts.push_back(part);
+  return parts;
+}
+
+// Anything the user did not set explicitly takes the reference server's
+// declarations, so a bare `forkcheck` checks it with every profile on.
+void ApplyReferenceDefaults(CLI::App& app, RunnerOptions* options) {
+  ReferenceDeclarations defaults = ReferenceServerDeclarations();
+  if (app.count("--profile") == 0) options->declared.profiles = defaults.declared.profiles;
+  if (app.count("--idle-timeout") == 0) options->declared.idle_timeout_ms = defaults.declared.idle_timeout_ms;
+  if (app.count("--max-children") == 0) options->declared.max_children = defaults.declared.max_children;
+  if (app.count("--shutdown-grace") == 0) options->declared.shutdown_grace_ms = defaults.declared.shutdown_grace_ms;
+  options->command = defaults.command;
+}
+
+}  // namespace
+
+bool MatchesAnyGlob(const std::string& id, const std::vector<std::string>& globs) {
+  for (const std::string& glob : globs)
+    if (fnmatch(glob.c_str(), id.c_str(), FNM_CASEFOLD) == 0) return true;
+  return false;
+}
+
+std::optional<RunnerOptions> ParseOptions(int argc, char** argv, int* exit_code) {
+  RunnerOptions options;
+  options.seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000007;
+  CLI::App app{
+      "forkcheck: checks a fork-per-connection TCP echo server against conformance/SPEC.md.\n"
+      "Usage: forkcheck [OPTIONS] [-- COMMAND [ARGS...]]\n"
+      "A {port} in ARGS is replaced by a free port; without it the server gets a listening\n"
+      "socket by socket activation (fd 3, LISTEN_FDS=1). With no COMMAND the bundled\n"
+      "reference server is checked with every profile on.\n"
+      "Exit: 0 every MUST passed, 1 a MUST failed, 2 usage or infrastructure error.",
+      "forkcheck"};
+  std::string profiles, only, skip;
+  app.add_option("--profile", profiles, "comma list of core,status,hooks,alarm,limit,shutdown (core is always on)");
+  app.add_option("--idle-timeout", options.declared.idle_timeout_ms, "declared idle timeout T in ms (alarm profile)")
+      ->check(CLI::Range(1, 3600000));
+  app.add_option("--max-children", options.declared.max_children, "declared cap on live children (limit profile)")
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--shutdown-grace", options.declared.shutdown_grace_ms, "declared shutdown grace in ms (shutdown profile)")
+      ->check(CLI::Range(0, 3600000));
+  app.add_option("--status-pattern", options.declared.status_pattern,
+                 "regex for status lines, named groups pid and code/signal/core or raw");
+  app.add_option("--reap-grace", options.declared.reap_grace_ms, "how long a zombie may live, ms (default 1000)")
+      ->check(CLI::Range(1, 600000));
+  app.add_option("--only", only, "comma list of ID globs to run (e.g. REAP-*,ECHO-1)");
+  app.add_option("--skip", skip, "comma list of ID globs to leave out");
+  app.add_flag("--list", options.list, "list IDs, levels, profiles and titles, then exit");
+  app.add_option("--seed", options.seed, "seed for payloads and schedules (printed in every report)");
+  app.add_option("--repeat", options.repeat, "run each case N times")->check(CLI::Range(1, 10000));
+  app.add_option("--json", options.json_path, "write a JSON report to FILE");
+  app.add_option("--junit", options.junit_path, "write a JUnit XML report to FILE");
+  app.add_option("--timeout-scale", options.timeout_scale, "multiply every deadline by F")
+      ->check(CLI::Range(0.1, 100.0));
+  app.add_flag("--verbose", options.verbose, "print evidence for passing cases too");
+  app.add_option("command", options.command, "the server command, after --");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    *exit_code = kExitAllMustPass;
+    return std::nullopt;
+  } catch (const CLI::ParseError& error) {
+    std::cerr << "forkcheck: " << error.what() << " (see --help)\n";
+    *exit_code = kExitUsage;
+    return std::nullopt;
+  }
+  for (const std::string& profile : SplitCommas(profiles)) {
+    if (kProfiles.count(profile) == 0) {
+      std::cerr << "forkcheck: unknown profile '" << profile << "' (known: core,status,hooks,alarm,limit,shutdown)\n";
+      *exit_code = kExitUsage;
+      return std::nullopt;
+    }
+    options.declared.profiles.insert(profile);
+  }
+  options.only = SplitCommas(only);
+  options.skip = SplitCommas(skip);
+  if (options.command.empty()) ApplyReferenceDefaults(app, &options);
+  return options;
+}
+
+}  // namespace forkcheck

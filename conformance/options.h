@@ -1,0 +1,42 @@
+#ifndef FORKCHECK_CONFORMANCE_OPTIONS_H_
+#define FORKCHECK_CONFORMANCE_OPTIONS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenarios/scenario.h"
+
+namespace forkcheck {
+
+struct RunnerOptions {
+  std::vector<std::string> command;  // empty: the bundled reference server
+  Declared declared;
+  std::vector<std::string> only;
+  std::vector<std::string> skip;
+  bool list = false;
+  uint64_t seed = 0;
+  int repeat = 1;
+  std::string json_path;
+  std::string junit_path;
+  double timeout_scale = 1.0;
+  bool verbose = false;
+};
+
+// Exit codes of forkcheck, stable and documented in conformance/README.md.
+enum ExitCode : int {
+  kExitAllMustPass = 0,
+  kExitMustFailed = 1,
+  kExitUsage = 2,
+};
+
+// Parses argv. On --help prints the help and returns an exit code of 0 in
+// `exit_code`; on bad input prints one line naming the problem and sets 2.
+std::optional<RunnerOptions> ParseOptions(int argc, char** argv, int* exit_code);
+
+bool MatchesAnyGlob(const std::string& id, const std::vector<std::string>& globs);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_CONFORMANCE_OPTIONS_H_

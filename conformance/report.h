@@ -1,0 +1,47 @@
+#ifndef FORKCHECK_CONFORMANCE_REPORT_H_
+#define FORKCHECK_CONFORMANCE_REPORT_H_
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "scenarios/scenario.h"
+
+namespace forkcheck {
+
+// The verdict for one requirement over all its runs (--repeat).
+struct RequirementResult {
+  const Scenario* scenario = nullptr;
+  Verdict verdict = Verdict::kPass;
+  std::string evidence;
+  double duration_ms = 0;
+  int runs = 0;
+  int failures = 0;
+};
+
+struct LatencySummary {
+  double p50 = 0, p99 = 0, max = 0;
+  size_t samples = 0;
+};
+LatencySummary SummarizeLatency(std::vector<double> lifetimes_ms);
+
+struct RunReport {
+  std::vector<std::string> sut;
+  uint64_t seed = 0;
+  std::vector<RequirementResult> results;
+  std::vector<double> zombie_lifetimes_ms;
+  double duration_ms = 0;
+
+  int Count(Verdict verdict) const;
+  int MustFailures() const;
+};
+
+void PrintResultLine(std::ostream& out, const RequirementResult& result, bool verbose);
+void PrintSummary(std::ostream& out, const RunReport& report);
+bool WriteJson(const std::string& path, const RunReport& report, std::string* error);
+bool WriteJunit(const std::string& path, const RunReport& report, std::string* error);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_CONFORMANCE_REPORT_H_

@@ -1,0 +1,49 @@
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "conformance/report.h"
+
+namespace forkcheck {
+
+bool WriteJson(const std::string& path, const RunReport& report, std::string* error) {
+  nlohmann::json results = nlohmann::json::array();
+  for (const RequirementResult& result : report.results) {
+    const Requirement& requirement = result.scenario->requirement;
+    std::string status = result.verdict == Verdict::kPass   ? "pass"
+                         : result.verdict == Verdict::kFail ? "fail"
+                                                            : "skip";
+    results.push_back({{"id", requirement.id},
+                       {"level", LevelName(requirement.level)},
+                       {"profile", requirement.profile},
+                       {"title", requirement.title},
+                       {"status", status},
+                       {"evidence", result.evidence},
+                       {"hint", result.verdict == Verdict::kFail ? requirement.hint : ""},
+                       {"duration_ms", static_cast<int64_t>(result.duration_ms)},
+                       {"runs", result.runs},
+                       {"failed_runs", result.failures}});
+  }
+  LatencySummary latency = SummarizeLatency(report.zombie_lifetimes_ms);
+  nlohmann::json document = {
+      {"sut", report.sut},
+      {"seed", report.seed},
+      {"results", results},
+      {"summary",
+       {{"passed", report.Count(Verdict::kPass)},
+        {"failed", report.Count(Verdict::kFail)},
+        {"skipped", report.Count(Verdict::kSkip)},
+        {"must_failed", report.MustFailures()},
+        {"conforms", report.MustFailures() == 0},
+        {"duration_ms", static_cast<int64_t>(report.duration_ms)}}},
+      {"reap_latency_ms",
+       {{"p50", latency.p50}, {"p99", latency.p99}, {"max", latency.max}, {"samples", latency.samples}}}};
+  std::ofstream out(path);
+  out << document.dump(2) << "\n";
+  if (!out) {
+    *error = "cannot write the JSON report to " + path;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,72 @@
+#include <fstream>
+#include <sstream>
+
+#include "conformance/report.h"
+
+namespace forkcheck {
+namespace {
+
+std::string XmlEscape(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        // XML 1.0 has no place for most control characters.
+        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') out += "?";
+        else out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string Seconds(double ms) {
+  std::ostringstream out;
+  out.precision(3);
+  out << std::fixed << ms / 1000.0;
+  return out.str();
+}
+
+}  // namespace
+
+bool WriteJunit(const std::string& path, const RunReport& report, std::string* error) {
+  std::ofstream out(path);
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << "<testsuites name=\"forkcheck\" tests=\"" << report.results.size() << "\" failures=\""
+      << report.Count(Verdict::kFail) << "\" time=\"" << Seconds(report.duration_ms) << "\">\n"
+      << "  <testsuite name=\"forkcheck\" tests=\"" << report.results.size() << "\" failures=\""
+      << report.Count(Verdict::kFail) << "\" skipped=\"" << report.Count(Verdict::kSkip) << "\" time=\""
+      << Seconds(report.duration_ms) << "\">\n"
+      << "    <properties><property name=\"seed\" value=\"" << report.seed << "\"/></properties>\n";
+  for (const RequirementResult& result : report.results) {
+    const Requirement& requirement = result.scenario->requirement;
+    out << "    <testcase classname=\"forkcheck." << requirement.profile << "\" name=\""
+        << XmlEscape(std::string(requirement.id) + " " + requirement.title) << "\" time=\""
+        << Seconds(result.duration_ms) << "\"";
+    if (result.verdict == Verdict::kPass) {
+      out << "/>\n";
+      continue;
+    }
+    out << ">\n";
+    if (result.verdict == Verdict::kFail) {
+      out << "      <failure message=\"" << XmlEscape(std::string(LevelName(requirement.level)) + " " +
+                                                      requirement.id + " failed")
+          << "\">" << XmlEscape(result.evidence + "\nhint: " + requirement.hint) << "</failure>\n";
+    } else {
+      out << "      <skipped message=\"" << XmlEscape(result.evidence) << "\"/>\n";
+    }
+    out << "    </testcase>\n";
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+  if (!out) {
+    *error = "cannot write the JUnit report to " + path;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,59 @@
+#include <cstdio>
+#include <sstream>
+
+#include "conformance/report.h"
+
+namespace forkcheck {
+namespace {
+
+std::string Fixed(double value, int decimals) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  return buffer;
+}
+
+void PrintIndented(std::ostream& out, const char* label, const std::string& text) {
+  std::istringstream lines(text);
+  std::string line;
+  bool first = true;
+  while (std::getline(lines, line)) {
+    out << "       " << (first ? label : "          ") << line << "\n";
+    first = false;
+  }
+}
+
+}  // namespace
+
+void PrintResultLine(std::ostream& out, const RequirementResult& result, bool verbose) {
+  const Requirement& requirement = result.scenario->requirement;
+  char head[160];
+  std::snprintf(head, sizeof head, "%s  %-8s %-6s %s", VerdictName(result.verdict), requirement.id,
+                LevelName(requirement.level), requirement.title);
+  out << head << "  (" << Fixed(result.duration_ms, 0) << " ms";
+  if (result.runs > 1) out << ", " << result.runs << " runs";
+  out << ")\n";
+  if (result.verdict == Verdict::kFail) {
+    PrintIndented(out, "evidence: ", result.evidence);
+    PrintIndented(out, "hint:     ", requirement.hint);
+  } else if (result.verdict == Verdict::kSkip || verbose) {
+    if (!result.evidence.empty()) PrintIndented(out, result.verdict == Verdict::kSkip ? "reason:   " : "evidence: ", result.evidence);
+  }
+}
+
+void PrintSummary(std::ostream& out, const RunReport& report) {
+  LatencySummary latency = SummarizeLatency(report.zombie_lifetimes_ms);
+  out << "\nreap latency (zombie lifetime seen through /proc): ";
+  if (latency.samples == 0) {
+    out << "no zombie observed\n";
+  } else {
+    out << "p50 " << Fixed(latency.p50, 1) << " ms, p99 " << Fixed(latency.p99, 1) << " ms, max "
+        << Fixed(latency.max, 1) << " ms over " << latency.samples << " zombies\n";
+  }
+  int must_failures = report.MustFailures();
+  out << "summary: " << report.Count(Verdict::kPass) << " passed, " << report.Count(Verdict::kFail)
+      << " failed (" << must_failures << " MUST), " << report.Count(Verdict::kSkip) << " skipped in "
+      << Fixed(report.duration_ms / 1000.0, 1) << " s, seed " << report.seed << ": "
+      << (must_failures == 0 ? "CONFORMS" : "DOES NOT CONFORM") << "\n";
+}
+
+}  // namespace forkcheck

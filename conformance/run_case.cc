@@ -1,0 +1,99 @@
+#include "conformance/run_case.h"
+
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "conformance/harness/own_children.h"
+
+namespace forkcheck {
+namespace {
+
+std::string MakeWorkdir() {
+  const char* base = std::getenv("TEST_TMPDIR");
+  if (base == nullptr) base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base ? base : "/tmp") + "/forkcheck.XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) return "";
+  return pattern;
+}
+
+// Kills the server tree if the case runs past its budget.
+class Watchdog {
+ public:
+  Watchdog(Sut& sut, Millis budget)
+      : thread_([this, &sut, budget] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          if (!done_cv_.wait_for(lock, budget, [this] { return done_; })) {
+            fired_ = true;
+            sut.KillTree();
+          }
+        }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    done_cv_.notify_all();
+    thread_.join();
+  }
+  bool fired() const { return fired_; }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable done_cv_;
+  bool done_ = false;
+  bool fired_ = false;
+  std::thread thread_;
+};
+
+Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseResult* result) {
+  std::string error;
+  std::unique_ptr<Sut> sut = Sut::Start(config.spec, &error);
+  if (!sut) return Outcome::Fail("the server did not start: " + error);
+  Context context{*sut, config.declared, config.seed, std::mt19937_64(config.seed), config.status};
+  Outcome outcome;
+  bool fired = false;
+  {
+    Watchdog watchdog(*sut, Scaled(config.case_budget));
+    outcome = scenario.run(context);
+    fired = watchdog.fired();
+  }
+  if (fired)
+    outcome = Outcome::Fail("the case ran past its " + std::to_string(Scaled(config.case_budget).count()) +
+                            " ms budget; the server tree was killed (last verdict: " + outcome.evidence + ")");
+  sut->KillTree();
+  result->zombie_lifetimes_ms = sut->zombies().ReapedLifetimes();
+  return outcome;
+}
+
+}  // namespace
+
+CaseResult RunCase(const Scenario& scenario, const CaseConfig& config) {
+  CaseResult result;
+  result.scenario = &scenario;
+  Clock::time_point start = Clock::now();
+  const Requirement& requirement = scenario.requirement;
+  if (!config.declared.Has(requirement.profile)) {
+    result.outcome = Outcome::Skip(std::string("profile '") + requirement.profile +
+                                   "' not declared (--profile=" + requirement.profile + ")");
+    return result;
+  }
+  if (std::string(requirement.profile) == "status" && config.status == nullptr) {
+    result.outcome = Outcome::Skip("no status pattern");
+    return result;
+  }
+  CaseConfig local = config;
+  local.spec.workdir = MakeWorkdir();
+  result.outcome = RunWithServer(scenario, local, &result);
+  KillAllDescendants(Scaled(Millis(10000)));
+  if (!local.spec.workdir.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(local.spec.workdir, ignored);
+  }
+  result.duration_ms = MillisSince(start);
+  return result;
+}
+
+}  // namespace forkcheck

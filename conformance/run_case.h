@@ -1,0 +1,36 @@
+#ifndef FORKCHECK_CONFORMANCE_RUN_CASE_H_
+#define FORKCHECK_CONFORMANCE_RUN_CASE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "conformance/harness/status_report.h"
+#include "conformance/harness/sut.h"
+#include "scenarios/scenario.h"
+
+namespace forkcheck {
+
+struct CaseConfig {
+  SutSpec spec;  // argv may hold {port}
+  Declared declared;
+  const StatusParser* status = nullptr;
+  uint64_t seed = 1;
+  Millis case_budget{60000};  // scaled by RunCase
+};
+
+struct CaseResult {
+  const Scenario* scenario = nullptr;
+  Outcome outcome;
+  double duration_ms = 0;
+  std::vector<double> zombie_lifetimes_ms;
+};
+
+// Runs one scenario against a fresh server and leaves nothing running.
+// A case that outlives its budget has its server tree killed, which ends
+// every wait the scenario is in, and is a FAIL.
+CaseResult RunCase(const Scenario& scenario, const CaseConfig& config);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_CONFORMANCE_RUN_CASE_H_

@@ -1,0 +1,70 @@
+#include "conformance/suite.h"
+
+#include <cstdio>
+
+#include "conformance/run_case.h"
+
+namespace forkcheck {
+
+std::vector<const Scenario*> SelectScenarios(const RunnerOptions& options) {
+  std::vector<const Scenario*> selected;
+  for (const Scenario& scenario : AllScenarios()) {
+    const std::string id = scenario.requirement.id;
+    if (!options.only.empty() && !MatchesAnyGlob(id, options.only)) continue;
+    if (MatchesAnyGlob(id, options.skip)) continue;
+    selected.push_back(&scenario);
+  }
+  return selected;
+}
+
+RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, std::ostream& out) {
+  RunReport report;
+  report.sut = options.command;
+  report.seed = options.seed;
+  Clock::time_point start = Clock::now();
+  CaseConfig config;
+  config.spec.argv = options.command;
+  config.spec.start_timeout = Scaled(Millis(5000));
+  config.declared = options.declared;
+  config.status = status;
+  uint64_t case_seed = options.seed;
+  for (const Scenario* scenario : SelectScenarios(options)) {
+    RequirementResult result;
+    result.scenario = scenario;
+    for (int run = 0; run < options.repeat; ++run) {
+      config.seed = case_seed++;
+      CaseResult outcome = RunCase(*scenario, config);
+      ++result.runs;
+      result.duration_ms += outcome.duration_ms;
+      report.zombie_lifetimes_ms.insert(report.zombie_lifetimes_ms.end(), outcome.zombie_lifetimes_ms.begin(),
+                                        outcome.zombie_lifetimes_ms.end());
+      if (outcome.outcome.verdict == Verdict::kFail) {
+        if (result.failures++ == 0) result.evidence = outcome.outcome.evidence;
+        result.verdict = Verdict::kFail;
+      } else if (result.failures == 0) {
+        result.verdict = outcome.outcome.verdict;
+        result.evidence = outcome.outcome.evidence;
+      }
+    }
+    if (result.failures > 0 && result.runs > 1)
+      result.evidence = "failed " + std::to_string(result.failures) + " of " + std::to_string(result.runs) +
+                        " runs; first failure: " + result.evidence;
+    PrintResultLine(out, result, options.verbose);
+    out.flush();
+    report.results.push_back(result);
+  }
+  report.duration_ms = MillisSince(start);
+  return report;
+}
+
+void PrintList(std::ostream& out) {
+  for (const Scenario& scenario : AllScenarios()) {
+    const Requirement& requirement = scenario.requirement;
+    char line[200];
+    std::snprintf(line, sizeof line, "%-8s %-6s %-8s %s\n", requirement.id, LevelName(requirement.level),
+                  requirement.profile, requirement.title);
+    out << line;
+  }
+}
+
+}  // namespace forkcheck

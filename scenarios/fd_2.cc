@@ -1,0 +1,43 @@
+// FD-2: the parent's descriptor count returns to its baseline.
+#include "conformance/harness/procfs.h"
+#include "scenarios/scenario.h"
+#include "scenarios/sessions.h"
+
+namespace forkcheck {
+namespace {
+
+constexpr Requirement kFd2 = {
+    "FD-2", Level::kMust, "core", "the parent does not keep connected sockets of ended sessions",
+    "after fork() the parent must close(client_sock): the child has its own copy. Otherwise "
+    "the parent runs out of descriptors and the client never sees EOF"};
+
+bool EndSessions(const Sut& sut, int count, std::string* why) {
+  std::vector<Session> sessions = OpenSessions(sut, count, why);
+  if (sessions.empty()) return false;
+  for (Session& session : sessions) session.client.Close();
+  *why = UnreapedEvidence(ChildPids(sessions), Scaled(Millis(3000)));
+  return why->empty();
+}
+
+Outcome Run(Context& context) {
+  pid_t server = context.sut.pid();
+  std::string why;
+  if (!EndSessions(context.sut, 1, &why)) return Outcome::Fail("warm-up session: " + why);
+  int baseline = CountOpenFds(server);
+  const int sessions = 20;
+  if (!EndSessions(context.sut, sessions, &why)) return Outcome::Fail(why);
+  int now = baseline;
+  bool back = PollUntil([&] { return (now = CountOpenFds(server)) <= baseline; }, Scaled(Millis(1000)));
+  if (!back)
+    return Outcome::Fail("the parent held " + std::to_string(baseline) + " descriptors before " +
+                         std::to_string(sessions) + " sessions and " + std::to_string(now) +
+                         " after they all ended");
+  return Outcome::Pass("parent descriptors: " + std::to_string(baseline) + " before, " +
+                       std::to_string(now) + " after " + std::to_string(sessions) + " sessions");
+}
+
+}  // namespace
+
+FORKCHECK_SCENARIO(fd_2, kFd2, Run);
+
+}  // namespace forkcheck

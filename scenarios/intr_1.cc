@@ -1,0 +1,41 @@
+// INTR-1: accepting goes on under a storm of spurious SIGCHLD.
+#include <signal.h>
+
+#include "scenarios/scenario.h"
+#include "scenarios/sessions.h"
+#include "scenarios/signal_storm.h"
+
+namespace forkcheck {
+namespace {
+
+constexpr Requirement kIntr1 = {
+    "INTR-1", Level::kMust, "core", "keeps accepting under signal storms",
+    "a signal interrupts accept() with EINTR: retry it (or use SA_RESTART). In the SIGCHLD "
+    "handler use waitpid(-1, &st, WNOHANG), never a blocking wait(): a spurious SIGCHLD "
+    "must not block the parent while its children are alive"};
+
+Outcome Run(Context& context) {
+  std::string why;
+  // A live child makes a blocking wait() in the handler block for real.
+  auto held = OpenSession(context.sut, &why);
+  if (!held) return Outcome::Fail(why);
+  SignalStorm storm(context.sut.pid(), SIGCHLD, std::chrono::microseconds(200));
+  const int clients = 30;
+  for (int i = 0; i < clients; ++i) {
+    if (!EchoesOnce(context.sut, "storm " + std::to_string(i) + "\n", Scaled(Millis(2000)), &why))
+      return Outcome::Fail("client " + std::to_string(i + 1) + " of " + std::to_string(clients) +
+                           " during a SIGCHLD storm (" + std::to_string(storm.sent()) +
+                           " signals sent so far): " + why +
+                           (context.sut.Alive() ? "" : "; the server has exited"));
+  }
+  long sent = storm.sent();
+  if (!context.sut.Alive()) return Outcome::Fail("the server exited during the storm");
+  return Outcome::Pass(std::to_string(clients) + " clients echoed while " + std::to_string(sent) +
+                       " spurious SIGCHLD hit the parent");
+}
+
+}  // namespace
+
+FORKCHECK_SCENARIO(intr_1, kIntr1, Run);
+
+}  // namespace forkcheck

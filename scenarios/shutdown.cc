@@ -1,0 +1,46 @@
+#include "scenarios/shutdown.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+#include "conformance/harness/procfs.h"
+#include "scenarios/sessions.h"
+
+namespace forkcheck {
+namespace {
+
+std::string Describe(int status) {
+  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
+  return "was killed by signal " + std::to_string(WTERMSIG(status));
+}
+
+}  // namespace
+
+Outcome CheckShutdown(Context& context, int signo) {
+  std::string why;
+  std::vector<Session> sessions = OpenSessions(context.sut, 3, &why);
+  if (sessions.empty()) return Outcome::Fail(why);
+  std::vector<ProcStat> tree = DescendantsOf(context.sut.pid());
+  std::string name = sigabbrev_np(signo);
+  Clock::time_point sent = Clock::now();
+  context.sut.Signal(signo);
+  Millis grace = Scaled(Millis(context.declared.shutdown_grace_ms)) + Scaled(Millis(1000));
+  bool exited = PollUntil([&] { return !context.sut.Alive(); }, grace, Millis(2));
+  if (!exited)
+    return Outcome::Fail("the server was still running " + std::to_string(grace.count()) +
+                         " ms after SIG" + name + " (declared grace " +
+                         std::to_string(context.declared.shutdown_grace_ms) + " ms)");
+  double took = MillisSince(sent);
+  int status = *context.sut.ExitStatus();
+  std::vector<pid_t> left;
+  for (const ProcStat& proc : tree)
+    if (auto now = ReadProcStat(proc.pid); now && now->start_ticks == proc.start_ticks) left.push_back(proc.pid);
+  if (!left.empty())
+    return Outcome::Fail("the server " + Describe(status) + " after SIG" + name +
+                         " but left its children behind (orphaned, still running): " + PidList(left));
+  return Outcome::Pass("the server " + Describe(status) + " " + std::to_string(static_cast<int>(took)) +
+                       " ms after SIG" + name + "; none of its " + std::to_string(tree.size()) +
+                       " children was left");
+}
+
+}  // namespace forkcheck

@@ -1,0 +1,67 @@
+// STAT-2: normal exits are reported with the right exit code.
+#include <algorithm>
+
+#include "scenarios/scenario.h"
+#include "scenarios/sessions.h"
+#include "scenarios/status_lines.h"
+
+namespace forkcheck {
+namespace {
+
+constexpr Requirement kStat2 = {
+    "STAT-2", Level::kMust, "status", "decodes normal exits with the right code",
+    "the status from waitpid() is not the exit code: test WIFEXITED(st) and report "
+    "WEXITSTATUS(st)"};
+
+// Without hooks the kit can only cause clean exits (code 0); with them it
+// sweeps every code 0-255 through "!exit N".
+std::vector<int> CodesToSweep(const Declared& declared) {
+  std::vector<int> codes;
+  if (!declared.Has("hooks")) return {0, 0, 0};
+  for (int code = 0; code < 256; ++code) codes.push_back(code);
+  return codes;
+}
+
+Outcome CheckBatch(Context& context, const std::vector<int>& codes, bool hooks) {
+  std::string why;
+  std::vector<Session> sessions = OpenSessions(context.sut, static_cast<int>(codes.size()), &why);
+  if (sessions.empty()) return Outcome::Fail(why);
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    if (hooks) sessions[i].client.SendAll("!exit " + std::to_string(codes[i]) + "\n", Scaled(Millis(500)));
+    sessions[i].client.Close();
+  }
+  std::vector<pid_t> pids = ChildPids(sessions);
+  if (std::string evidence = UnreapedEvidence(pids, Scaled(Millis(3000))); !evidence.empty())
+    return Outcome::Fail(evidence);
+  auto reports = CollectReports(context, pids, &why);
+  if (!why.empty()) return Outcome::Fail(why);
+  for (size_t i = 0; i < pids.size(); ++i) {
+    const StatusReport& report = reports[pids[i]].front();
+    if (!report.exited || report.code != codes[i])
+      return Outcome::Fail("child " + std::to_string(pids[i]) + " exited with status " +
+                           std::to_string(codes[i]) + (hooks ? " (asked by !exit)" : " (clean EOF)") +
+                           "; reported " + DescribeReport(report));
+  }
+  return Outcome::Pass();
+}
+
+Outcome Run(Context& context) {
+  bool hooks = context.declared.Has("hooks");
+  std::vector<int> codes = CodesToSweep(context.declared);
+  size_t batch = 32;
+  if (context.declared.max_children > 0) batch = std::max<size_t>(1, std::min<size_t>(batch, context.declared.max_children - 1));
+  for (size_t first = 0; first < codes.size(); first += batch) {
+    std::vector<int> slice(codes.begin() + static_cast<long>(first),
+                           codes.begin() + static_cast<long>(std::min(codes.size(), first + batch)));
+    Outcome outcome = CheckBatch(context, slice, hooks);
+    if (outcome.verdict != Verdict::kPass) return outcome;
+  }
+  return Outcome::Pass(hooks ? "exit codes 0-255 (via !exit) each reported correctly"
+                             : "3 clean exits reported as status 0 (declare the hooks profile to sweep 0-255)");
+}
+
+}  // namespace
+
+FORKCHECK_SCENARIO(stat_2, kStat2, Run);
+
+}  // namespace forkcheck

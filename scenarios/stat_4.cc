@@ -1,0 +1,66 @@
+// STAT-4: core dumps are reported.
+#include <dirent.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <set>
+
+#include "scenarios/scenario.h"
+#include "scenarios/sessions.h"
+#include "scenarios/status_lines.h"
+
+namespace forkcheck {
+namespace {
+
+constexpr Requirement kStat4 = {
+    "STAT-4", Level::kShould, "status", "reports core dumps",
+    "WCOREDUMP(st) tells whether a child killed by a signal left a core file: append "
+    "\" (core dumped)\" to the report when it holds"};
+
+std::string CwdOf(pid_t pid) {
+  char target[4096];
+  std::string link = "/proc/" + std::to_string(pid) + "/cwd";
+  ssize_t n = readlink(link.c_str(), target, sizeof target - 1);
+  return n > 0 ? std::string(target, static_cast<size_t>(n)) : "";
+}
+
+std::set<std::string> CoreFiles(const std::string& dir) {
+  std::set<std::string> cores;
+  DIR* handle = opendir(dir.c_str());
+  if (handle == nullptr) return cores;
+  while (dirent* entry = readdir(handle)) {
+    std::string name = entry->d_name;
+    if (name == "core" || name.rfind("core.", 0) == 0) cores.insert(name);
+  }
+  closedir(handle);
+  return cores;
+}
+
+// The kit knows a core was dumped when a new core file appears in the
+// child's working directory (core_pattern "core", RLIMIT_CORE unlimited).
+Outcome Run(Context& context) {
+  std::string why;
+  auto session = OpenSession(context.sut, &why);
+  if (!session) return Outcome::Fail(why);
+  std::string cwd = CwdOf(session->child);
+  std::set<std::string> before = CoreFiles(cwd);
+  kill(session->child, SIGQUIT);
+  if (std::string evidence = UnreapedEvidence({session->child}, Scaled(Millis(5000))); !evidence.empty())
+    return Outcome::Fail(evidence);
+  if (CoreFiles(cwd) == before)
+    return Outcome::Skip("the kernel wrote no core file for the child killed by SIGQUIT (in " + cwd +
+                         "; check /proc/sys/kernel/core_pattern and RLIMIT_CORE)");
+  auto reports = CollectReports(context, {session->child}, &why);
+  if (!why.empty()) return Outcome::Fail(why);
+  const StatusReport& report = reports[session->child].front();
+  if (report.exited || !report.core)
+    return Outcome::Fail("child " + std::to_string(session->child) +
+                         " was killed by SIGQUIT and dumped core; reported " + DescribeReport(report));
+  return Outcome::Pass("a core dump (SIGQUIT) was reported as such");
+}
+
+}  // namespace
+
+FORKCHECK_SCENARIO(stat_4, kStat4, Run);
+
+}  // namespace forkcheck
