@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "conformance/harness/describe_status.h"
 #include "conformance/harness/own_children.h"
 
 namespace forkcheck {
@@ -63,6 +64,8 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
   if (fired)
     outcome = Outcome::Fail("the case ran past its " + std::to_string(Scaled(config.case_budget).count()) +
                             " ms budget; the server tree was killed (last verdict: " + outcome.evidence + ")");
+  if (auto status = sut->ExitStatus(); status && outcome.verdict == Verdict::kFail)
+    outcome.evidence += "\n(the server process " + DescribeWaitStatus(*status) + " during the case)";
   sut->KillTree();
   result->zombie_lifetimes_ms = sut->zombies().ReapedLifetimes();
   return outcome;

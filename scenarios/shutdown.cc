@@ -1,21 +1,12 @@
 #include "scenarios/shutdown.h"
 
 #include <string.h>
-#include <sys/wait.h>
 
+#include "conformance/harness/describe_status.h"
 #include "conformance/harness/procfs.h"
 #include "scenarios/sessions.h"
 
 namespace forkcheck {
-namespace {
-
-std::string Describe(int status) {
-  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-  return "was killed by signal " + std::to_string(WTERMSIG(status));
-}
-
-}  // namespace
-
 Outcome CheckShutdown(Context& context, int signo) {
   std::string why;
   std::vector<Session> sessions = OpenSessions(context.sut, 3, &why);
@@ -36,9 +27,9 @@ Outcome CheckShutdown(Context& context, int signo) {
   for (const ProcStat& proc : tree)
     if (auto now = ReadProcStat(proc.pid); now && now->start_ticks == proc.start_ticks) left.push_back(proc.pid);
   if (!left.empty())
-    return Outcome::Fail("the server " + Describe(status) + " after SIG" + name +
+    return Outcome::Fail("the server " + DescribeWaitStatus(status) + " after SIG" + name +
                          " but left its children behind (orphaned, still running): " + PidList(left));
-  return Outcome::Pass("the server " + Describe(status) + " " + std::to_string(static_cast<int>(took)) +
+  return Outcome::Pass("the server " + DescribeWaitStatus(status) + " " + std::to_string(static_cast<int>(took)) +
                        " ms after SIG" + name + "; none of its " + std::to_string(tree.size()) +
                        " children was left");
 }

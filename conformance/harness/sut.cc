@@ -15,6 +15,7 @@
 #include <cstring>
 #include <sstream>
 
+#include "conformance/harness/describe_status.h"
 #include "conformance/harness/own_children.h"
 
 extern char** environ;
@@ -65,12 +66,6 @@ void FormatPid(pid_t pid, char* out) {
   } while (pid > 0);
   while (n > 0) *out++ = digits[--n];
   *out = '\0';
-}
-
-std::string DescribeStatus(int status) {
-  if (WIFEXITED(status)) return "exited with status " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return "killed by signal " + std::to_string(WTERMSIG(status));
-  return "ended with raw status " + std::to_string(status);
 }
 
 }  // namespace
@@ -192,7 +187,7 @@ bool Sut::AwaitReady(Millis budget, bool activated, std::string* error) {
   Deadline deadline(budget);
   while (!deadline.Expired()) {
     if (auto status = ExitStatus()) {
-      *error = "the server " + DescribeStatus(*status) + " before it served a connection";
+      *error = "the server " + DescribeWaitStatus(*status) + " before it served a connection";
       std::string tail = StderrTail(3);
       if (!tail.empty()) *error += "; its stderr ends: " + tail;
       return false;

@@ -1,0 +1,196 @@
+// The forkcheck binary as a user runs it: exit codes, usage errors, reports,
+// and that nothing it started outlives it, whatever the server does.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "conformance/harness/own_children.h"
+#include "conformance/harness/procfs.h"
+#include "conformance/testing/run_process.h"
+#include "scenarios/scenario.h"
+
+namespace forkcheck {
+namespace {
+
+std::string Runfile(const std::string& relative) {
+  const char* root = std::getenv("TEST_SRCDIR");
+  return std::string(root ? root : ".") + "/forkcheck/" + relative;
+}
+
+std::string TempPath(const std::string& name) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  return std::string(dir ? dir : "/tmp") + "/" + name;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int CountLines(const std::string& text) {
+  int lines = 0;
+  for (char c : text) lines += c == '\n';
+  return lines;
+}
+
+class ForkcheckTest : public testing::Test {
+ protected:
+  static void SetUpTestSuite() { BecomeSubreaper(); }
+
+  ProcessResult Forkcheck(std::vector<std::string> args, Millis budget = Millis(90000)) {
+    args.insert(args.begin(), Runfile("conformance/forkcheck"));
+    return RunProcess(args, budget);
+  }
+
+  void TearDown() override {
+    ReapOwnChildren();
+    std::vector<ProcStat> left = DescendantsOf(getpid());
+    EXPECT_TRUE(left.empty()) << left.size() << " processes outlived forkcheck, first: "
+                              << (left.empty() ? "" : left[0].comm);
+    KillAllDescendants(Millis(5000));
+  }
+};
+
+TEST_F(ForkcheckTest, ListNamesEveryRequirement) {
+  ProcessResult result = Forkcheck({"--list"});
+  EXPECT_EQ(result.exit_code(), 0);
+  for (const char* id : {"ECHO-1", "ECHO-2", "CONC-1", "REAP-1", "REAP-2", "REAP-3", "REAP-4", "REAP-5", "INTR-1",
+                         "INTR-2", "INTR-3", "FD-1", "FD-2", "FORK-1", "EMFILE-1", "LIMIT-1", "SHUT-1", "SHUT-2",
+                         "STAT-1", "STAT-2", "STAT-3", "STAT-4", "ALRM-1", "ALRM-2", "ALRM-3"})
+    EXPECT_NE(result.out.find(id), std::string::npos) << id;
+}
+
+TEST_F(ForkcheckTest, HelpListsOptionsAndExitsZero) {
+  ProcessResult result = Forkcheck({"--help"});
+  EXPECT_EQ(result.exit_code(), 0);
+  for (const char* option : {"--profile", "--idle-timeout", "--max-children", "--shutdown-grace", "--status-pattern",
+                             "--reap-grace", "--only", "--skip", "--list", "--seed", "--repeat", "--json", "--junit",
+                             "--timeout-scale", "--verbose"})
+    EXPECT_NE(result.out.find(option), std::string::npos) << option;
+}
+
+struct BadInput {
+  std::vector<std::string> args;
+  const char* named;
+};
+
+TEST_F(ForkcheckTest, BadInputGivesOneLineNamingItAndExitTwo) {
+  const BadInput cases[] = {
+      {{"--bogus"}, "--bogus"},
+      {{"--max-children=abc"}, "--max-children"},
+      {{"--idle-timeout=-5"}, "--idle-timeout"},
+      {{"--profile=core,tea"}, "tea"},
+      {{"--only=NOPE-*"}, "--only"},
+      {{"--status-pattern=(unclosed"}, "--status-pattern"},
+      {{"--status-pattern=no groups"}, "pid"},
+      {{"--", "/nonexistent/server"}, "/nonexistent/server"},
+  };
+  for (const BadInput& bad : cases) {
+    ProcessResult result = Forkcheck(bad.args, Millis(10000));
+    EXPECT_EQ(result.exit_code(), 2) << bad.args[0];
+    EXPECT_EQ(CountLines(result.err), 1) << result.err;
+    EXPECT_NE(result.err.find(bad.named), std::string::npos) << result.err;
+  }
+}
+
+TEST_F(ForkcheckTest, ReferenceSubsetPassesAndWritesJsonAndJunit) {
+  std::string json = TempPath("report.json"), junit = TempPath("report.xml");
+  ProcessResult result = Forkcheck({"--only=ECHO-*,REAP-2", "--seed=42", "--json=" + json, "--junit=" + junit});
+  EXPECT_EQ(result.exit_code(), 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("PASS  REAP-2"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("seed 42"), std::string::npos);
+  nlohmann::json report = nlohmann::json::parse(ReadFile(json));
+  EXPECT_EQ(report["seed"], 42);
+  ASSERT_EQ(report["results"].size(), 3u);
+  for (const auto& entry : report["results"]) {
+    EXPECT_EQ(entry["status"], "pass") << entry.dump();
+    for (const char* key : {"id", "level", "profile", "evidence", "duration_ms"}) EXPECT_TRUE(entry.contains(key));
+  }
+  EXPECT_EQ(report["summary"]["passed"], 3);
+  EXPECT_GT(report["reap_latency_ms"]["samples"].get<int>(), 0);
+  EXPECT_TRUE(report["sut"].is_array());
+  std::string xml = ReadFile(junit);
+  EXPECT_NE(xml.find("<testsuite name=\"forkcheck\" tests=\"3\" failures=\"0\""), std::string::npos) << xml;
+}
+
+TEST_F(ForkcheckTest, SocketActivationWhenNoPortPlaceholder) {
+  ProcessResult result = Forkcheck({"--only=ECHO-1,REAP-1", "--", Runfile("src/reference_server")});
+  EXPECT_EQ(result.exit_code(), 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("PASS  REAP-1"), std::string::npos) << result.out;
+}
+
+TEST_F(ForkcheckTest, MustFailureExitsOneWithEvidenceAndHint) {
+  std::string json = TempPath("fail.json");
+  ProcessResult result = Forkcheck({"--only=REAP-2", "--json=" + json, "--",
+                                    Runfile("scenarios/testdata/mutant_server"), "--port={port}", "--bug=reap-once"});
+  EXPECT_EQ(result.exit_code(), 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("FAIL  REAP-2"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("evidence: "), std::string::npos);
+  EXPECT_NE(result.out.find("waitpid(-1, &st, WNOHANG)"), std::string::npos);
+  nlohmann::json report = nlohmann::json::parse(ReadFile(json));
+  EXPECT_EQ(report["results"][0]["status"], "fail");
+  EXPECT_EQ(report["summary"]["must_failed"], 1);
+}
+
+TEST_F(ForkcheckTest, ShouldFailureAloneStillExitsZero) {
+  ProcessResult result = Forkcheck({"--only=FD-1", "--", Runfile("scenarios/testdata/mutant_server"),
+                                    "--port={port}", "--bug=keep-listener"});
+  EXPECT_EQ(result.exit_code(), 0) << result.out;
+  EXPECT_NE(result.out.find("FAIL  FD-1"), std::string::npos) << result.out;
+}
+
+TEST_F(ForkcheckTest, ServerIgnoringSigtermLeavesNothingBehind) {
+  ProcessResult result = Forkcheck({"--only=ECHO-1,SHUT-*", "--profile=shutdown", "--shutdown-grace=300", "--",
+                                    Runfile("scenarios/testdata/ignore_term_server"), "--port={port}"});
+  EXPECT_FALSE(result.timed_out);
+  EXPECT_NE(result.out.find("FAIL  SHUT-1"), std::string::npos) << result.out;
+}
+
+TEST_F(ForkcheckTest, DoubleForkingServerLeavesNothingBehind) {
+  ProcessResult result = Forkcheck({"--only=ECHO-*,CONC-1", "--", Runfile("scenarios/testdata/double_fork_server"),
+                                    "--port={port}"});
+  EXPECT_FALSE(result.timed_out);
+  EXPECT_NE(result.out.find("summary:"), std::string::npos) << result.out << result.err;
+}
+
+TEST_F(ForkcheckTest, ServerForkingWithoutEndIsFailedAndKilled) {
+  ProcessResult result = Forkcheck({"--only=ECHO-1", "--timeout-scale=0.5", "--",
+                                    Runfile("scenarios/testdata/fork_forever_server"), "--port={port}"});
+  EXPECT_FALSE(result.timed_out);
+  EXPECT_EQ(result.exit_code(), 1) << result.out;
+}
+
+TEST_F(ForkcheckTest, ServerThatNeverListensFailsWithReason) {
+  ProcessResult result = Forkcheck({"--only=ECHO-1", "--timeout-scale=0.3", "--",
+                                    Runfile("scenarios/testdata/never_listen_server"), "--port={port}"});
+  EXPECT_EQ(result.exit_code(), 1) << result.out;
+  EXPECT_NE(result.out.find("never listened"), std::string::npos) << result.out;
+}
+
+TEST_F(ForkcheckTest, ServerThatNeverAcceptsOnInheritedSocketFailsWithReason) {
+  ProcessResult result = Forkcheck({"--only=ECHO-1", "--timeout-scale=0.3", "--",
+                                    Runfile("scenarios/testdata/never_listen_server")});
+  EXPECT_EQ(result.exit_code(), 1) << result.out;
+  EXPECT_NE(result.out.find("never accepted"), std::string::npos) << result.out;
+}
+
+TEST_F(ForkcheckTest, CrashingServerFailsWithItsStatus) {
+  ProcessResult result = Forkcheck({"--only=ECHO-1,REAP-1", "--", Runfile("scenarios/testdata/crash_server"),
+                                    "--port={port}"});
+  EXPECT_EQ(result.exit_code(), 1) << result.out;
+  EXPECT_NE(result.out.find("killed by signal 6"), std::string::npos) << result.out;
+}
+
+TEST_F(ForkcheckTest, RepeatAggregatesRuns) {
+  ProcessResult result = Forkcheck({"--only=ECHO-2", "--repeat=3"});
+  EXPECT_EQ(result.exit_code(), 0) << result.out;
+  EXPECT_NE(result.out.find("3 runs"), std::string::npos) << result.out;
+}
+
+}  // namespace
+}  // namespace forkcheck

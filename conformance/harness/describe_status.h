@@ -1,0 +1,14 @@
+#ifndef FORKCHECK_HARNESS_DESCRIBE_STATUS_H_
+#define FORKCHECK_HARNESS_DESCRIBE_STATUS_H_
+
+#include <string>
+
+namespace forkcheck {
+
+// "exited with status N" / "was killed by signal N (core dumped)", decoded
+// with the libc W* macros only: the kit shares no decoder with any server.
+std::string DescribeWaitStatus(int status);
+
+}  // namespace forkcheck
+
+#endif  // FORKCHECK_HARNESS_DESCRIBE_STATUS_H_
