@@ -64,7 +64,8 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
   if (fired)
     outcome = Outcome::Fail("the case ran past its " + std::to_string(Scaled(config.case_budget).count()) +
                             " ms budget; the server tree was killed (last verdict: " + outcome.evidence + ")");
-  if (auto status = sut->ExitStatus(); status && outcome.verdict == Verdict::kFail)
+  if (auto status = sut->ExitStatus(); status && outcome.verdict == Verdict::kFail &&
+                                        outcome.evidence.find(DescribeWaitStatus(*status)) == std::string::npos)
     outcome.evidence += "\n(the server process " + DescribeWaitStatus(*status) + " during the case)";
   sut->KillTree();
   result->zombie_lifetimes_ms = sut->zombies().ReapedLifetimes();

@@ -17,7 +17,11 @@ Outcome Run(Context& context) {
   if (context.declared.max_children > 0) burst = std::min(burst, context.declared.max_children);
   std::string why;
   std::vector<Session> sessions = OpenSessions(context.sut, burst, &why);
-  if (sessions.empty()) return Outcome::Fail(why);
+  if (sessions.empty())
+    return Outcome::Fail(why + (context.declared.max_children > 0
+                                    ? ""
+                                    : "; if the server caps its concurrent children below 64, declare the cap "
+                                      "with --max-children=N"));
   Clock::time_point start = Clock::now();
   for (Session& session : sessions) session.client.Close();
   double spread = MillisSince(start);

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine lacks to build and test forkcheck
+# offline. Idempotent: quiet and quick when everything is present.
+set -euo pipefail
+
+packages=(
+  bazel-bootstrap bazel-rules-java      # Bazel 4.2.3 and its Java rules, used offline
+  g++ python3                           # compiler; python3 counts test results in .ci/run
+  libgtest-dev libgmock-dev             # GoogleTest / GoogleMock 1.12
+  librapidcheck-dev                     # property-based tests
+  libcli11-dev nlohmann-json3-dev       # command lines, JSON reports
+  libre2-dev libfmt-dev libbenchmark-dev
+  fiu-utils libfiu-dev strace           # fault injection (libfiu preload, strace inject)
+  ucspi-tcp socat                       # third-party forking servers to check
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  [[ "$package" == \#* ]] && continue
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed'; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "bootstrap: these packages are missing: ${missing[*]}; run tools/bootstrap.sh as root (or with sudo) to install them" >&2
+  exit 2
+fi
+
+echo "bootstrap: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "bootstrap: done" >&2
