@@ -1,0 +1,138 @@
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conformance/harness/describe_status.h"
+#include "conformance/harness/own_children.h"
+#include "conformance/harness/procfs.h"
+#include "conformance/harness/status_report.h"
+#include "conformance/harness/zombie_watch.h"
+
+namespace forkcheck {
+namespace {
+
+std::unique_ptr<StatusParser> Parser(const std::string& pattern) {
+  std::string error;
+  auto parser = StatusParser::Create(pattern, &error);
+  EXPECT_NE(parser, nullptr) << error;
+  return parser;
+}
+
+TEST(StatusParser, ReadsTheReferenceFormat) {
+  auto parser = Parser(kDefaultStatusPattern);
+  auto exited = parser->Parse("child 123 exited with status 7");
+  ASSERT_TRUE(exited);
+  EXPECT_EQ(exited->pid, 123);
+  EXPECT_TRUE(exited->exited);
+  EXPECT_EQ(exited->code, 7);
+  auto killed = parser->Parse("child 9 killed by signal 11 (core dumped)");
+  ASSERT_TRUE(killed);
+  EXPECT_FALSE(killed->exited);
+  EXPECT_EQ(killed->signal, 11);
+  EXPECT_TRUE(killed->core);
+  auto plain = parser->Parse("child 9 killed by signal 15");
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->core);
+  EXPECT_FALSE(parser->Parse("listening on 127.0.0.1:80"));
+}
+
+TEST(StatusParser, DecodesRawWaitStatusWithTheLibcMacros) {
+  auto parser = Parser(R"(end (?P<pid>\d+) status (?P<raw>\d+))");
+  auto exited = parser->Parse("tcpserver: end 4242 status 256");
+  ASSERT_TRUE(exited);
+  EXPECT_EQ(exited->pid, 4242);
+  EXPECT_TRUE(exited->exited);
+  EXPECT_EQ(exited->code, 1);
+  auto killed = parser->Parse("tcpserver: end 4243 status 9");
+  ASSERT_TRUE(killed);
+  EXPECT_EQ(killed->signal, 9);
+  EXPECT_FALSE(killed->core);
+  auto cored = parser->Parse("tcpserver: end 4244 status 134");
+  ASSERT_TRUE(cored);
+  EXPECT_EQ(cored->signal, 6);
+  EXPECT_TRUE(cored->core);
+}
+
+TEST(StatusParser, RejectsPatternsItCannotUse) {
+  std::string error;
+  EXPECT_EQ(StatusParser::Create("(unclosed", &error), nullptr);
+  EXPECT_NE(error.find("not a valid regular expression"), std::string::npos);
+  EXPECT_EQ(StatusParser::Create(R"((?P<code>\d+))", &error), nullptr);
+  EXPECT_NE(error.find("'pid'"), std::string::npos);
+}
+
+TEST(DescribeWaitStatus, UsesTheTextbookWords) {
+  EXPECT_EQ(DescribeWaitStatus(3 << 8), "exited with status 3");
+  EXPECT_EQ(DescribeWaitStatus(SIGKILL), "was killed by signal 9");
+  EXPECT_EQ(DescribeWaitStatus(SIGSEGV | 0x80), "was killed by signal 11 (core dumped)");
+}
+
+TEST(Procfs, SeesAChildBecomeAZombieAndGo) {
+  pid_t child = fork();
+  if (child == 0) _exit(0);
+  ASSERT_TRUE(PollUntil([&] { auto s = ReadProcStat(child); return s && s->zombie(); }, Millis(5000)));
+  auto stat = ReadProcStat(child);
+  EXPECT_EQ(stat->ppid, getpid());
+  bool listed = false;
+  for (const ProcStat& proc : ChildrenOf(getpid())) listed |= proc.pid == child;
+  EXPECT_TRUE(listed);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_FALSE(ProcessExists(child));
+}
+
+TEST(Procfs, CountsDescriptorsAndFindsSocketInodes) {
+  int before = CountOpenFds(getpid());
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  EXPECT_EQ(CountOpenFds(getpid()), before + 1);
+  auto inode = TcpSocketInode(ntohs(addr.sin_port), 0);
+  ASSERT_TRUE(inode);
+  EXPECT_TRUE(HoldsSocketInode(getpid(), *inode));
+  close(fd);
+  EXPECT_FALSE(HoldsSocketInode(getpid(), *inode));
+}
+
+TEST(ZombieWatch, MeasuresHowLongAZombieLived) {
+  ZombieWatch watch(getpid(), Millis(1));
+  pid_t child = fork();
+  if (child == 0) _exit(0);
+  ASSERT_TRUE(PollUntil([&] { return watch.OpenZombies().count(child) == 1; }, Millis(5000)));
+  // The zombie must live at least this long before the test reaps it.
+  PollUntil([&] { return watch.OpenZombies()[child] >= 30; }, Millis(5000));
+  waitpid(child, nullptr, 0);
+  ASSERT_TRUE(PollUntil([&] { return watch.Snapshot()[child].gone_at.has_value(); }, Millis(5000)));
+  auto lifetime = watch.Snapshot()[child].LifetimeMs();
+  ASSERT_TRUE(lifetime);
+  EXPECT_GE(*lifetime, 30.0);
+}
+
+TEST(OwnChildren, KillsEveryDescendantIncludingOrphans) {
+  BecomeSubreaper();
+  pid_t child = fork();
+  if (child == 0) {
+    if (fork() == 0) {
+      pause();
+      _exit(0);
+    }
+    _exit(0);  // the grandchild is orphaned and adopted by this test
+  }
+  ASSERT_TRUE(AwaitOwnChild(child, Millis(5000)));
+  ASSERT_TRUE(PollUntil([] { return !DescendantsOf(getpid()).empty(); }, Millis(5000)));
+  EXPECT_GE(KillAllDescendants(Millis(5000)), 1);
+  EXPECT_TRUE(DescendantsOf(getpid()).empty());
+}
+
+}  // namespace
+}  // namespace forkcheck
