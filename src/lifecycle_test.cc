@@ -58,6 +58,8 @@ TEST(FlagsTest, BadInputExitsTwoWithOneLineNamingTheFlag) {
                         Case{{"--port", "0", "--idle-timeout", "1.5"}, "--idle-timeout"},
                         Case{{"--port", "0", "--shutdown-grace", "-3"}, "--shutdown-grace"},
                         Case{{"--port", "0", "--reaper", "magic"}, "--reaper"},
+                        Case{{"--port", "0", "--bind", "localhost"}, "--bind"},
+                        Case{{"--port", "0", "--events"}, "--events"},
                         Case{{}, "--port"}}) {
     RunResult r = RunServerToCompletion(c.args);
     ASSERT_TRUE(WIFEXITED(r.status)) << c.names;

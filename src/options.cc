@@ -1,5 +1,8 @@
 #include "src/options.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -11,10 +14,18 @@
 namespace forkcheck {
 namespace {
 
+std::string CheckNumericAddress(const std::string& text) {
+  unsigned char buf[sizeof(in6_addr)];
+  if (inet_pton(AF_INET, text.c_str(), buf) == 1) return "";
+  if (inet_pton(AF_INET6, text.c_str(), buf) == 1) return "";
+  return "not a numeric IPv4/IPv6 address: " + text;
+}
+
 void AddFlags(CLI::App& app, Options& o) {
   app.add_option("--port", o.port, "TCP port to listen on, 0 = ephemeral")
       ->check(CLI::Range(0, 65535));
   app.add_option("--bind", o.bind, "numeric address to bind")
+      ->check(CheckNumericAddress, "ADDRESS")
       ->capture_default_str();
   app.add_option_function<std::string>(
          "--reaper",

@@ -116,6 +116,12 @@ TEST_P(ServerTest, ReportsExitCodesAndSignalsWhileIdle) {
   EXPECT_TRUE(PollUntil([&] { return CountZombieChildren(server_.pid()) == 0; }, 5000));
 }
 
+TEST_P(ServerTest, SleepHookPausesThenKeepsEchoing) {
+  StartServer({"--test-hooks"});
+  EXPECT_EQ(EchoRoundTrip(server_.port(), "a\n!sleep 30\nb\n!exit x\n"),
+            "a\nb\n!exit x\n");
+}
+
 TEST_P(ServerTest, HooksAreOrdinaryBytesWithoutFlag) {
   StartServer();
   EXPECT_EQ(EchoRoundTrip(server_.port(), "!exit 3\n!raise 9\n"), "!exit 3\n!raise 9\n");
