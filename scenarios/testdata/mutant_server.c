@@ -1,0 +1,996 @@
+/*
+ * mutant_server.c - a textbook fork-per-connection TCP echo server with ONE
+ * bug selectable at run time.
+ *
+ * forkcheck uses it to show that every conformance check can fail: with
+ * --bug=none (the default) the server is correct and must pass every
+ * requirement of conformance/SPEC.md; with --bug=NAME it carries exactly one
+ * classic mistake, marked below by an `if (bug == BUG_X)` block and a comment
+ * naming the requirement that must then FAIL.
+ *
+ * Usage:
+ *   mutant_server [--bug=NAME] [--port=N] [--idle-timeout=MS]
+ *                 [--max-children=N] [--test-hooks] [--list-bugs]
+ *
+ * Without --port the listening socket comes from systemd-style socket
+ * activation (LISTEN_FDS=1, LISTEN_PID=getpid(), fd 3).  Once listening it
+ * prints "listening on 127.0.0.1:PORT".  The parent prints one line per reaped
+ * child:  "child PID exited with status N" or "child PID killed by signal N",
+ * followed by " (core dumped)" when the child dumped core.
+ *
+ * Child exit codes: 0 client closed, 1 I/O error, 3 EINTR treated as fatal
+ * (bug child-eintr-fatal), 4 idle timeout, N for the "!exit N" test hook.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------------------ */
+/* The bugs.                                                                 */
+
+enum bug {
+    BUG_NONE,
+    BUG_CORRUPT,                 /* ECHO-1 */
+    BUG_NO_EOF_CLOSE,            /* ECHO-2 */
+    BUG_ITERATIVE,               /* CONC-1 */
+    BUG_SLOW_REAP,               /* REAP-1 */
+    BUG_REAP_ONCE,               /* REAP-2 */
+    BUG_DIE_ON_SIGNALED_CHILD,   /* REAP-3 */
+    BUG_REAP_ON_ACCEPT,          /* REAP-4 */
+    BUG_ONESHOT_HANDLER,         /* REAP-5 */
+    BUG_EINTR_FATAL,             /* INTR-1, INTR-2 */
+    BUG_BLOCKING_WAIT_HANDLER,   /* INTR-1 */
+    BUG_CHILD_EINTR_FATAL,       /* INTR-3 */
+    BUG_KEEP_LISTENER,           /* FD-1 */
+    BUG_LEAK_CONN_FD,            /* FD-2 */
+    BUG_EXIT_ON_FORK_FAIL,       /* FORK-1 */
+    BUG_EMFILE_SPIN,             /* EMFILE-1 */
+    BUG_IGNORE_MAX_CHILDREN,     /* LIMIT-1 */
+    BUG_IGNORE_SIGTERM,          /* SHUT-1 */
+    BUG_ORPHAN_CHILDREN_ON_SIGINT, /* SHUT-2 */
+    BUG_DOUBLE_REPORT,           /* STAT-1 */
+    BUG_RAW_STATUS,              /* STAT-2 */
+    BUG_SIGNAL_AS_EXIT,          /* STAT-3 */
+    BUG_NO_CORE_FLAG,            /* STAT-4 */
+    BUG_NO_IDLE_TIMEOUT,         /* ALRM-1 */
+    BUG_TIMEOUT_GOODBYE,         /* ALRM-2 */
+    BUG_NO_REARM,                /* ALRM-3 */
+    BUG_IGNORE_SIGCHLD_CORRECT   /* not a bug: SIG_IGN lets the kernel reap */
+};
+
+static const struct {
+    const char *name;
+    enum bug bug;
+    const char *fails;
+} bug_table[] = {
+    {"none", BUG_NONE, "-"},
+    {"corrupt", BUG_CORRUPT, "ECHO-1"},
+    {"no-eof-close", BUG_NO_EOF_CLOSE, "ECHO-2"},
+    {"iterative", BUG_ITERATIVE, "CONC-1"},
+    {"slow-reap", BUG_SLOW_REAP, "REAP-1"},
+    {"reap-once", BUG_REAP_ONCE, "REAP-2"},
+    {"die-on-signaled-child", BUG_DIE_ON_SIGNALED_CHILD, "REAP-3"},
+    {"reap-on-accept", BUG_REAP_ON_ACCEPT, "REAP-4"},
+    {"oneshot-handler", BUG_ONESHOT_HANDLER, "REAP-5"},
+    {"eintr-fatal", BUG_EINTR_FATAL, "INTR-1 INTR-2"},
+    {"blocking-wait-handler", BUG_BLOCKING_WAIT_HANDLER, "INTR-1"},
+    {"child-eintr-fatal", BUG_CHILD_EINTR_FATAL, "INTR-3"},
+    {"keep-listener", BUG_KEEP_LISTENER, "FD-1"},
+    {"leak-conn-fd", BUG_LEAK_CONN_FD, "FD-2"},
+    {"exit-on-fork-fail", BUG_EXIT_ON_FORK_FAIL, "FORK-1"},
+    {"emfile-spin", BUG_EMFILE_SPIN, "EMFILE-1"},
+    {"ignore-max-children", BUG_IGNORE_MAX_CHILDREN, "LIMIT-1"},
+    {"ignore-sigterm", BUG_IGNORE_SIGTERM, "SHUT-1"},
+    {"orphan-children-on-sigint", BUG_ORPHAN_CHILDREN_ON_SIGINT, "SHUT-2"},
+    {"double-report", BUG_DOUBLE_REPORT, "STAT-1"},
+    {"raw-status", BUG_RAW_STATUS, "STAT-2"},
+    {"signal-as-exit", BUG_SIGNAL_AS_EXIT, "STAT-3"},
+    {"no-core-flag", BUG_NO_CORE_FLAG, "STAT-4"},
+    {"no-idle-timeout", BUG_NO_IDLE_TIMEOUT, "ALRM-1"},
+    {"timeout-goodbye", BUG_TIMEOUT_GOODBYE, "ALRM-2"},
+    {"no-rearm", BUG_NO_REARM, "ALRM-3"},
+    {"ignore-sigchld-correct", BUG_IGNORE_SIGCHLD_CORRECT, "- (correct, no status lines)"},
+};
+
+#define NBUGS (sizeof bug_table / sizeof bug_table[0])
+
+/* ------------------------------------------------------------------------ */
+/* Global state.                                                             */
+
+static enum bug bug = BUG_NONE;
+static int listen_fd = -1;
+static long idle_timeout_ms = 0;   /* 0 = off */
+static long max_children = 0;      /* 0 = unlimited */
+static int test_hooks = 0;
+static sigset_t startup_mask;      /* signal mask we were started with */
+
+/* Live children, maintained by the parent.  Entries are added with SIGCHLD
+ * blocked and removed by the SIGCHLD handler, so the two never race. */
+#define MAX_TRACKED 8192
+static volatile pid_t kids[MAX_TRACKED];
+static volatile sig_atomic_t kids_high = 0;      /* entries in use are < this */
+static volatile sig_atomic_t live_children = 0;
+
+static volatile sig_atomic_t stop_signal = 0;    /* SIGTERM/SIGINT seen */
+static volatile sig_atomic_t shutting_down = 0;
+static volatile sig_atomic_t alarm_fired = 0;    /* child: idle timer expired */
+
+/* ------------------------------------------------------------------------ */
+/* Async-signal-safe output: the SIGCHLD handler must not use stdio.         */
+
+static void write_all_raw(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return;           /* nobody reads stdout: drop the line */
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static size_t put_str(char *buf, size_t len, const char *s)
+{
+    while (*s)
+        buf[len++] = *s++;
+    return len;
+}
+
+static size_t put_num(char *buf, size_t len, long v)
+{
+    char tmp[24];
+    int i = 0;
+    unsigned long u;
+
+    if (v < 0) {
+        buf[len++] = '-';
+        u = (unsigned long)(-(v + 1)) + 1;
+    } else {
+        u = (unsigned long)v;
+    }
+    do {
+        tmp[i++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    while (i > 0)
+        buf[len++] = tmp[--i];
+    return len;
+}
+
+/* Print the status line for one reaped child (called from the handler). */
+static void report_child(pid_t pid, int status)
+{
+    char line[128];
+    size_t n = put_str(line, 0, "child ");
+
+    n = put_num(line, n, pid);
+    if (WIFEXITED(status)) {
+        n = put_str(line, n, " exited with status ");
+        if (bug == BUG_RAW_STATUS) {
+            /* STAT-2 bug: prints the raw wait status, not WEXITSTATUS. */
+            n = put_num(line, n, status);
+        } else {
+            n = put_num(line, n, WEXITSTATUS(status));
+        }
+    } else if (WIFSIGNALED(status)) {
+        if (bug == BUG_SIGNAL_AS_EXIT) {
+            /* STAT-3 bug: never looks at WIFSIGNALED/WTERMSIG. */
+            n = put_str(line, n, " exited with status ");
+            n = put_num(line, n, WEXITSTATUS(status));
+        } else {
+            n = put_str(line, n, " killed by signal ");
+            n = put_num(line, n, WTERMSIG(status));
+            if (WCOREDUMP(status) && bug != BUG_NO_CORE_FLAG) {
+                /* STAT-4: bug no-core-flag never gets here. */
+                n = put_str(line, n, " (core dumped)");
+            }
+        }
+    } else {
+        return;   /* stopped/continued: not reported (no WUNTRACED) */
+    }
+    n = put_str(line, n, "\n");
+    write_all_raw(STDOUT_FILENO, line, n);
+    if (bug == BUG_DOUBLE_REPORT) {
+        /* STAT-1 bug: every child is reported twice. */
+        write_all_raw(STDOUT_FILENO, line, n);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Child bookkeeping.                                                        */
+
+/* Caller has SIGCHLD blocked. */
+static void remember_child(pid_t pid)
+{
+    int i;
+
+    for (i = 0; i < MAX_TRACKED; i++) {
+        if (kids[i] == 0) {
+            kids[i] = pid;
+            if (i >= kids_high)
+                kids_high = i + 1;
+            break;
+        }
+    }
+    /* A full table only means we cannot signal that child at shutdown. */
+    live_children++;
+}
+
+/* A child was reaped: forget it and print its status line. */
+static void child_reaped(pid_t pid, int status)
+{
+    int i;
+
+    for (i = 0; i < kids_high; i++) {
+        if (kids[i] == pid) {
+            kids[i] = 0;
+            break;
+        }
+    }
+    if (live_children > 0)
+        live_children--;
+    report_child(pid, status);
+
+    if (bug == BUG_DIE_ON_SIGNALED_CHILD && WIFSIGNALED(status) && !shutting_down) {
+        /* REAP-3 bug: a crashed child takes the whole server down. */
+        _exit(1);
+    }
+}
+
+/* Reap every child that has exited, without blocking. */
+static void reap_children(void)
+{
+    int status;
+    pid_t pid;
+
+    for (;;) {
+        pid = waitpid(-1, &status, WNOHANG);
+        if (pid > 0) {
+            child_reaped(pid, status);
+            continue;
+        }
+        if (pid < 0 && errno == EINTR)
+            continue;            /* WAIT-1: retry waitpid after EINTR */
+        break;                   /* 0: none ready; ECHILD: no children */
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Signal handlers.                                                          */
+
+static void on_sigchld(int sig)
+{
+    int saved_errno = errno;
+    int status;
+    pid_t pid;
+
+    (void)sig;
+    if (bug == BUG_REAP_ONCE) {
+        /* REAP-2 bug: one waitpid per SIGCHLD.  Signals coalesce, so when
+         * many children die at once the rest stay zombies. */
+        do {
+            pid = waitpid(-1, &status, WNOHANG);
+        } while (pid < 0 && errno == EINTR);
+        if (pid > 0)
+            child_reaped(pid, status);
+    } else if (bug == BUG_BLOCKING_WAIT_HANDLER) {
+        /* INTR-1 bug: blocking wait() inside the handler.  A SIGCHLD that
+         * does not correspond to a dead child (or a second live child)
+         * blocks the whole parent here until a child exits. */
+        while (live_children > 0) {
+            pid = wait(&status);
+            if (pid < 0)
+                break;
+            child_reaped(pid, status);
+        }
+    } else {
+        reap_children();
+    }
+    errno = saved_errno;
+}
+
+/* Installed in every child: does nothing, but has no SA_RESTART, so SIGCHLD
+ * sent to a child interrupts its read()/write() with EINTR (INTR-3). */
+static void child_on_sigchld(int sig)
+{
+    (void)sig;
+}
+
+static void on_stop_signal(int sig)
+{
+    int saved_errno = errno;
+
+    if (bug == BUG_ORPHAN_CHILDREN_ON_SIGINT && sig == SIGINT) {
+        /* SHUT-2 bug: leave at once, children are orphaned. */
+        _exit(0);
+    }
+    stop_signal = sig;
+    /* Wake up a blocked accept() for good: on Linux shutdown() of a
+     * listening socket makes accept() fail with EINVAL.  Unlike a flag
+     * alone this has no window between "check flag" and "call accept". */
+    if (listen_fd >= 0)
+        shutdown(listen_fd, SHUT_RDWR);
+    errno = saved_errno;
+}
+
+static void on_sigalrm(int sig)
+{
+    (void)sig;
+    alarm_fired = 1;
+}
+
+static void set_handler(int sig, void (*fn)(int), int flags)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fn;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = flags;
+    if (sigaction(sig, &sa, NULL) < 0) {
+        perror("sigaction");
+        exit(1);
+    }
+}
+
+static void block_sigchld(sigset_t *old)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+/* Around fork(): a new child must not run the parent's SIGTERM/SIGINT
+ * handler before child_setup() has reset them. */
+static void block_sigchld_and_stop(sigset_t *old)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+static long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* ------------------------------------------------------------------------ */
+/* ignore-sigchld-correct: with SIGCHLD set to SIG_IGN the kernel reaps for  */
+/* us, so we learn about dead children only by asking /proc.                 */
+
+static int is_my_child(pid_t pid)
+{
+    char path[64], buf[512], *p;
+    FILE *f;
+    int ppid = -1;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    if (fgets(buf, sizeof buf, f) != NULL) {
+        p = strrchr(buf, ')');    /* comm may contain spaces */
+        if (p != NULL)
+            sscanf(p + 1, " %*c %d", &ppid);
+    }
+    fclose(f);
+    return ppid == (int)getpid();
+}
+
+static void prune_gone_children(void)
+{
+    int i;
+
+    live_children = 0;
+    for (i = 0; i < kids_high; i++) {
+        if (kids[i] != 0 && !is_my_child(kids[i]))
+            kids[i] = 0;
+        if (kids[i] != 0)
+            live_children++;
+    }
+}
+
+/* Reap (or, with SIG_IGN, notice) dead children from the main program. */
+static void reap_from_main(void)
+{
+    sigset_t old;
+
+    if (bug == BUG_IGNORE_SIGCHLD_CORRECT) {
+        prune_gone_children();
+        return;
+    }
+    block_sigchld(&old);
+    reap_children();
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The child: echo until EOF.                                                */
+
+static void arm_idle_timer(void)
+{
+    struct itimerval it;
+
+    if (idle_timeout_ms <= 0)
+        return;
+    if (bug == BUG_NO_IDLE_TIMEOUT) {
+        /* ALRM-1 bug: --idle-timeout is accepted and ignored. */
+        return;
+    }
+    memset(&it, 0, sizeof it);
+    it.it_value.tv_sec = idle_timeout_ms / 1000;
+    it.it_value.tv_usec = (idle_timeout_ms % 1000) * 1000;
+    /* After the first expiry keep ticking every 20 ms: should SIGALRM land
+     * between our check of alarm_fired and the next read(), the following
+     * tick still interrupts that read(). */
+    it.it_interval.tv_usec = 20 * 1000;
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void disarm_idle_timer(void)
+{
+    struct itimerval it;
+
+    memset(&it, 0, sizeof it);
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Idle timeout: say nothing, send FIN, discard what is still arriving for a
+ * moment (closing with unread data would send the client a RST), close. */
+static int idle_timeout(int fd)
+{
+    char junk[4096];
+    long until;
+
+    disarm_idle_timer();
+    if (bug == BUG_TIMEOUT_GOODBYE) {
+        /* ALRM-2 bug: a goodbye message the client never sent. */
+        write_all_raw(fd, "timeout\n", 8);
+    }
+    shutdown(fd, SHUT_WR);
+    until = now_ms() + 100;
+    for (;;) {
+        struct pollfd p = {fd, POLLIN, 0};
+        long left = until - now_ms();
+
+        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+            break;
+        if (read(fd, junk, sizeof junk) <= 0)
+            break;
+    }
+    close(fd);
+    return 4;
+}
+
+/* --test-hooks: "!exit N", "!raise SIGNUM", "!sleep MS".  Returns 1 if the
+ * chunk was a hook (it is then not echoed). */
+static int run_test_hook(const char *buf, ssize_t n)
+{
+    char cmd[64];
+    size_t len = (size_t)n < sizeof cmd - 1 ? (size_t)n : sizeof cmd - 1;
+    long arg;
+
+    memcpy(cmd, buf, len);
+    cmd[len] = '\0';
+    if (sscanf(cmd, "!exit %ld", &arg) == 1) {
+        _exit((int)arg);
+    }
+    if (sscanf(cmd, "!raise %ld", &arg) == 1) {
+        sigset_t set;
+
+        signal((int)arg, SIG_DFL);
+        sigemptyset(&set);
+        sigaddset(&set, (int)arg);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        raise((int)arg);
+        return 1;          /* a signal that is ignored by default: go on */
+    }
+    if (sscanf(cmd, "!sleep %ld", &arg) == 1) {
+        sleep_ms(arg);
+        return 1;
+    }
+    return 0;
+}
+
+/* Write all n bytes.  Returns 0, or the child's exit code on failure. */
+static int echo_chunk(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+
+        if (w < 0) {
+            if (errno == EINTR) {
+                if (alarm_fired)
+                    return idle_timeout(fd);
+                if (bug == BUG_CHILD_EINTR_FATAL) {
+                    /* INTR-3 bug: a signal ends the session. */
+                    close(fd);
+                    return 3;
+                }
+                continue;
+            }
+            close(fd);
+            return 1;          /* EPIPE, ECONNRESET: the client is gone */
+        }
+        p += w;                 /* short write: send the rest */
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int serve_client(int fd)
+{
+    char buf[16384];
+    unsigned long long echoed = 0;
+    int rc;
+
+    alarm_fired = 0;
+    arm_idle_timer();
+    for (;;) {
+        ssize_t n;
+
+        if (alarm_fired)
+            return idle_timeout(fd);
+        n = read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) {
+                if (alarm_fired)
+                    return idle_timeout(fd);
+                if (bug == BUG_CHILD_EINTR_FATAL) {
+                    /* INTR-3 bug: a signal ends the session. */
+                    close(fd);
+                    return 3;
+                }
+                continue;
+            }
+            close(fd);
+            return 1;
+        }
+        if (n == 0)
+            break;                          /* client half-closed */
+
+        if (bug != BUG_NO_REARM) {
+            arm_idle_timer();               /* activity: start over */
+        } else {
+            /* ALRM-3 bug: the timer armed at session start keeps running. */
+        }
+
+        if (test_hooks && buf[0] == '!' && run_test_hook(buf, n))
+            continue;
+
+        if (bug == BUG_CORRUPT && echoed < 1000 && echoed + (unsigned long long)n >= 1000) {
+            /* ECHO-1 bug: the 1000th byte comes back with its case flipped. */
+            buf[999 - echoed] ^= 0x20;
+        }
+        rc = echo_chunk(fd, buf, (size_t)n);
+        if (rc != 0)
+            return rc;
+        echoed += (unsigned long long)n;
+    }
+
+    disarm_idle_timer();
+    if (bug == BUG_NO_EOF_CLOSE) {
+        /* ECHO-2 bug: the client said it is done, but we never close. */
+        for (;;)
+            pause();
+    }
+    close(fd);
+    return 0;
+}
+
+/* Runs in the child right after fork(). */
+static void child_setup(void)
+{
+    if (bug != BUG_KEEP_LISTENER) {
+        close(listen_fd);               /* FD-1 */
+    } else {
+        /* FD-1 bug: every child keeps a copy of the listening socket. */
+    }
+    listen_fd = -1;
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    set_handler(SIGCHLD, child_on_sigchld, 0);   /* no SA_RESTART */
+    set_handler(SIGALRM, on_sigalrm, 0);         /* no SA_RESTART */
+    sigprocmask(SIG_SETMASK, &startup_mask, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The parent.                                                               */
+
+/* --max-children: do not accept while the cap is reached. */
+static void wait_for_free_slot(void)
+{
+    sigset_t old;
+
+    if (max_children <= 0)
+        return;
+    if (bug == BUG_IGNORE_MAX_CHILDREN) {
+        /* LIMIT-1 bug: the cap is parsed and then ignored. */
+        return;
+    }
+    if (bug == BUG_IGNORE_SIGCHLD_CORRECT) {
+        for (prune_gone_children(); live_children >= max_children && !stop_signal;
+             prune_gone_children())
+            sleep_ms(10);
+        return;
+    }
+    block_sigchld(&old);
+    while (live_children >= max_children && !stop_signal) {
+        if (bug == BUG_SLOW_REAP || bug == BUG_REAP_ON_ACCEPT) {
+            /* No SIGCHLD handler in these variants: wait for one child. */
+            int status;
+            pid_t pid = waitpid(-1, &status, 0);
+
+            if (pid > 0)
+                child_reaped(pid, status);
+            else if (errno == ECHILD)
+                live_children = 0;
+        } else {
+            sigsuspend(&old);           /* wakes up when a child is reaped */
+        }
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static void spawn_child(int connfd)
+{
+    sigset_t old;
+    pid_t pid;
+
+    block_sigchld_and_stop(&old);
+    pid = fork();
+    if (pid < 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        perror("fork");
+        if (bug == BUG_EXIT_ON_FORK_FAIL) {
+            /* FORK-1 bug: a temporary fork failure kills the server. */
+            exit(1);
+        }
+        close(connfd);                  /* the client sees EOF at once */
+        sleep_ms(10);                   /* let the system breathe */
+        return;
+    }
+    if (pid == 0) {
+        child_setup();
+        _exit(serve_client(connfd));
+    }
+    remember_child(pid);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+
+    if (bug != BUG_LEAK_CONN_FD) {
+        close(connfd);                  /* FD-2: the child has its own copy */
+    } else {
+        /* FD-2 bug: the parent keeps every connected socket. */
+    }
+}
+
+/* SIGTERM/SIGINT: stop accepting, ask children to stop, wait for them. */
+static void shut_down(void)
+{
+    sigset_t old;
+    long deadline;
+    int i, killed = 0;
+
+    shutting_down = 1;
+    close(listen_fd);
+    listen_fd = -1;
+
+    block_sigchld(&old);
+    if (bug == BUG_IGNORE_SIGCHLD_CORRECT)
+        prune_gone_children();
+    for (i = 0; i < kids_high; i++)
+        if (kids[i] != 0)
+            kill(kids[i], SIGTERM);
+
+    deadline = now_ms() + 2000;
+    for (;;) {
+        reap_from_main();
+        if (live_children <= 0)
+            break;
+        if (!killed && now_ms() >= deadline) {
+            for (i = 0; i < kids_high; i++)
+                if (kids[i] != 0)
+                    kill(kids[i], SIGKILL);
+            killed = 1;
+        }
+        sleep_ms(5);
+        if (killed && now_ms() >= deadline + 2000)
+            break;                      /* give up: untracked children */
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    exit(0);
+}
+
+static int accept_client(void)
+{
+    for (;;) {
+        int fd = accept(listen_fd, NULL, NULL);
+
+        if (fd >= 0)
+            return fd;
+        if (stop_signal)
+            return -1;
+        switch (errno) {
+        case EINTR:
+            if (bug == BUG_EINTR_FATAL) {
+                /* INTR-1/INTR-2 bug: EINTR treated as a fatal error. */
+                perror("accept");
+                exit(1);
+            }
+            continue;
+        case ECONNABORTED:              /* client gave up before accept */
+        case EPROTO: case ENETDOWN: case ENOPROTOOPT: case EHOSTDOWN:
+        case ENONET: case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH:
+            continue;                   /* Linux: pending network errors */
+        case EMFILE: case ENFILE: case ENOBUFS: case ENOMEM:
+            if (bug == BUG_EMFILE_SPIN) {
+                /* EMFILE-1 bug: retry at once.  The pending connection
+                 * stays queued, so accept() fails again: a busy loop. */
+                continue;
+            }
+            perror("accept");           /* out of descriptors/memory: back */
+            poll(NULL, 0, 50);          /* off instead of spinning */
+            return -2;
+        default:
+            perror("accept");
+            exit(1);
+        }
+    }
+}
+
+static void serve_forever(void)
+{
+    for (;;) {
+        int connfd;
+
+        if (stop_signal)
+            shut_down();
+        wait_for_free_slot();
+        if (stop_signal)
+            shut_down();
+
+        if (bug == BUG_SLOW_REAP) {
+            /* REAP-1 bug: no SIGCHLD handler; dead children are collected
+             * only when poll() returns, i.e. at most every 3 s when idle. */
+            struct pollfd p = {listen_fd, POLLIN, 0};
+            int r = poll(&p, 1, 3000);
+
+            reap_from_main();
+            if (r <= 0)
+                continue;
+        }
+
+        connfd = accept_client();
+        if (connfd == -1)
+            continue;                   /* stop signal: handled above */
+        if (connfd == -2)
+            continue;                   /* EMFILE backoff done */
+
+        if (bug == BUG_REAP_ON_ACCEPT) {
+            /* REAP-4 bug: children are reaped only when a new client comes. */
+            reap_from_main();
+        }
+        if (bug == BUG_IGNORE_SIGCHLD_CORRECT)
+            prune_gone_children();      /* keep the table of children small */
+
+        if (bug == BUG_ITERATIVE) {
+            /* CONC-1 bug: no fork, one client at a time. */
+            serve_client(connfd);
+            continue;
+        }
+        spawn_child(connfd);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Setup.                                                                    */
+
+static int open_listener(long port)
+{
+    struct sockaddr_in addr;
+    int fd, one = 1;
+
+    if (port < 0) {
+        /* systemd-style socket activation: exactly one socket at fd 3. */
+        const char *fds = getenv("LISTEN_FDS");
+        const char *pid = getenv("LISTEN_PID");
+
+        if (fds == NULL || pid == NULL || strcmp(fds, "1") != 0 ||
+            atol(pid) != (long)getpid()) {
+            fprintf(stderr, "mutant_server: no --port and no socket activation "
+                            "(LISTEN_FDS=1, LISTEN_PID)\n");
+            exit(2);
+        }
+        unsetenv("LISTEN_FDS");
+        unsetenv("LISTEN_PID");
+        unsetenv("LISTEN_FDNAMES");
+        return 3;
+    }
+
+    fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) {
+        perror("socket");
+        exit(2);
+    }
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons((unsigned short)port);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+        perror("bind");
+        exit(2);
+    }
+    if (listen(fd, SOMAXCONN) < 0) {
+        perror("listen");
+        exit(2);
+    }
+    return fd;
+}
+
+static void announce(int fd)
+{
+    struct sockaddr_in addr;
+    socklen_t len = sizeof addr;
+    char host[INET_ADDRSTRLEN] = "127.0.0.1";
+
+    if (getsockname(fd, (struct sockaddr *)&addr, &len) < 0) {
+        perror("getsockname (is fd 3 a socket?)");
+        exit(2);
+    }
+    if (addr.sin_family == AF_INET)
+        inet_ntop(AF_INET, &addr.sin_addr, host, sizeof host);
+    printf("listening on %s:%d\n", host, ntohs(addr.sin_port));
+    fflush(stdout);
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: mutant_server [--bug=NAME] [--port=N] [--idle-timeout=MS] "
+               "[--max-children=N] [--test-hooks] [--list-bugs]\n");
+}
+
+static long parse_number(const char *opt, const char *s, long max)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || end == s || *end != '\0' || v < 0 || v > max) {
+        fprintf(stderr, "mutant_server: bad value for --%s: '%s'\n", opt, s);
+        exit(2);
+    }
+    return v;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"bug", required_argument, NULL, 'b'},
+        {"port", required_argument, NULL, 'p'},
+        {"idle-timeout", required_argument, NULL, 't'},
+        {"max-children", required_argument, NULL, 'm'},
+        {"test-hooks", no_argument, NULL, 'H'},
+        {"list-bugs", no_argument, NULL, 'l'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    long port = -1;
+    size_t i;
+    int c;
+
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (c) {
+        case 'b':
+            for (i = 0; i < NBUGS; i++)
+                if (strcmp(optarg, bug_table[i].name) == 0)
+                    break;
+            if (i == NBUGS) {
+                fprintf(stderr, "mutant_server: unknown --bug '%s' (see --list-bugs)\n",
+                        optarg);
+                exit(2);
+            }
+            bug = bug_table[i].bug;
+            break;
+        case 'p':
+            port = parse_number("port", optarg, 65535);
+            break;
+        case 't':
+            idle_timeout_ms = parse_number("idle-timeout", optarg, 86400000L);
+            break;
+        case 'm':
+            max_children = parse_number("max-children", optarg, 1000000L);
+            break;
+        case 'H':
+            test_hooks = 1;
+            break;
+        case 'l':
+            for (i = 0; i < NBUGS; i++)
+                printf("%-26s %s\n", bug_table[i].name, bug_table[i].fails);
+            exit(0);
+        case 'h':
+            usage(stdout);
+            exit(0);
+        default:
+            usage(stderr);
+            exit(2);
+        }
+    }
+    if (optind < argc) {
+        usage(stderr);
+        exit(2);
+    }
+
+    /* Start from a clean signal mask, whatever our parent left blocked. */
+    sigemptyset(&startup_mask);
+    sigprocmask(SIG_SETMASK, &startup_mask, NULL);
+    listen_fd = open_listener(port);
+
+    /* A client that disconnects while we write must not kill a child. */
+    signal(SIGPIPE, SIG_IGN);
+    set_handler(SIGALRM, on_sigalrm, 0);    /* used by the iterative variant */
+
+    if (bug == BUG_IGNORE_SIGTERM) {
+        /* SHUT-1 bug: SIGTERM is ignored; the server never stops. */
+        signal(SIGTERM, SIG_IGN);
+    } else {
+        set_handler(SIGTERM, on_stop_signal, 0);
+    }
+    set_handler(SIGINT, on_stop_signal, 0);
+
+    if (bug == BUG_IGNORE_SIGCHLD_CORRECT) {
+        /* Not a bug: with SIG_IGN the kernel reaps children itself (no
+         * zombies, but no exit statuses to report either). */
+        signal(SIGCHLD, SIG_IGN);
+    } else if (bug == BUG_SLOW_REAP || bug == BUG_REAP_ON_ACCEPT) {
+        /* REAP-1/REAP-4 bugs: no SIGCHLD handler at all (see main loop). */
+    } else if (bug == BUG_ONESHOT_HANDLER) {
+        /* REAP-5 bug: SA_RESETHAND puts SIG_DFL back after the first
+         * SIGCHLD, so later children are never reaped. */
+        set_handler(SIGCHLD, on_sigchld, SA_RESTART | SA_NOCLDSTOP | SA_RESETHAND);
+    } else if (bug == BUG_EINTR_FATAL) {
+        /* INTR-1/INTR-2 bug (part 1): no SA_RESTART, so SIGCHLD interrupts
+         * accept() with EINTR, which accept_client() treats as fatal. */
+        set_handler(SIGCHLD, on_sigchld, SA_NOCLDSTOP);
+    } else {
+        set_handler(SIGCHLD, on_sigchld, SA_RESTART | SA_NOCLDSTOP);
+    }
+
+    announce(listen_fd);
+    serve_forever();
+    return 0;
+}
