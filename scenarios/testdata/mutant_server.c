@@ -14,9 +14,10 @@
  *
  * Without --port the listening socket comes from systemd-style socket
  * activation (LISTEN_FDS=1, LISTEN_PID=getpid(), fd 3).  Once listening it
- * prints "listening on 127.0.0.1:PORT".  The parent prints one line per reaped
- * child:  "child PID exited with status N" or "child PID killed by signal N",
- * followed by " (core dumped)" when the child dumped core.
+ * prints "listening on 127.0.0.1:PORT" to stdout.  The parent prints one line
+ * per reaped child to stderr: "child PID exited with status N" or
+ * "child PID killed by signal N", followed by " (core dumped)" when the child
+ * dumped core.
  *
  * Child exit codes: 0 client closed, 1 I/O error, 3 EINTR treated as fatal
  * (bug child-eintr-fatal), 4 idle timeout, N for the "!exit N" test hook.
@@ -205,10 +206,10 @@ static void report_child(pid_t pid, int status)
         return;   /* stopped/continued: not reported (no WUNTRACED) */
     }
     n = put_str(line, n, "\n");
-    write_all_raw(STDOUT_FILENO, line, n);
+    write_all_raw(STDERR_FILENO, line, n);
     if (bug == BUG_DOUBLE_REPORT) {
         /* STAT-1 bug: every child is reported twice. */
-        write_all_raw(STDOUT_FILENO, line, n);
+        write_all_raw(STDERR_FILENO, line, n);
     }
 }
 

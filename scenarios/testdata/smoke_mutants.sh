@@ -96,12 +96,14 @@ def alive(pid):
 
 class Server:
     def __init__(self, bug, *args, env=None):
-        self.out = open(os.path.join(WORK, f"out-{bug}-{time.monotonic_ns()}"), "w+")
+        tag = f"{bug}-{time.monotonic_ns()}"
+        self.out = open(os.path.join(WORK, f"out-{tag}"), "w+")
+        self.err = open(os.path.join(WORK, f"err-{tag}"), "w+")
         e = dict(os.environ)
         if env:
             e.update(env)
         self.p = subprocess.Popen([BIN, f"--bug={bug}", "--port=0", *args],
-                                  stdout=self.out, stderr=subprocess.DEVNULL,
+                                  stdout=self.out, stderr=self.err,
                                   env=e, cwd=WORK, start_new_session=True)
         deadline = time.time() + 5
         while time.time() < deadline:
@@ -121,8 +123,9 @@ class Server:
         with open(self.out.name) as f:
             return f.read()
 
-    def lines(self):
-        return [l for l in self.text().splitlines() if l.startswith("child ")]
+    def lines(self):  # status lines go to stderr
+        with open(self.err.name) as f:
+            return [l for l in f.read().splitlines() if l.startswith("child ")]
 
     def connect(self):
         return socket.create_connection(("127.0.0.1", self.port), timeout=5)
