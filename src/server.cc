@@ -45,6 +45,10 @@ void Server::Serve() {
     const bool watch = ListenerReady(now);
     const int remaining = BackoffRemaining(now);
     const int ready = Wait(watch, remaining > 0 ? remaining : -1);
+    if (ready < 0 && errno != EINTR) {
+      LogError(std::string("ppoll: ") + strerror(errno));
+      fatal_ = true;
+    }
     // EINTR means a handler ran; reaping happens at the top of the loop.
     if (ready > 0 && watch && (fds_[0].revents & (POLLIN | POLLERR))) {
       AcceptOne();
