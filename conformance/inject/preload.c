@@ -1,0 +1,257 @@
+/* libforkcheck_inject.so: LD_PRELOADed into the server under test, it fails
+ * or shortens the calls that the runner arms in the shared control block
+ * (fault_block.h, path in FORKCHECK_FAULTS). Without that variable, or with
+ * nothing armed, every call goes straight to libc.
+ *
+ * Wrappers may run inside signal handlers (waitpid in a SIGCHLD handler), so
+ * everything past the constructor is async-signal-safe: no malloc, no stdio,
+ * only atomics and plain syscalls. errno is preserved on every path that
+ * does not inject. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conformance/inject/fault_block.h"
+
+static struct fc_block *block;
+
+/* ---- the real functions ------------------------------------------------ */
+
+static pid_t (*real_fork)(void);
+static int (*real_accept)(int, __SOCKADDR_ARG, socklen_t *);
+static int (*real_accept4)(int, __SOCKADDR_ARG, socklen_t *, int);
+static ssize_t (*real_read)(int, void *, size_t);
+static ssize_t (*real_recv)(int, void *, size_t, int);
+static ssize_t (*real_recvfrom)(int, void *, size_t, int, __SOCKADDR_ARG, socklen_t *);
+static ssize_t (*real_write)(int, const void *, size_t);
+static ssize_t (*real_send)(int, const void *, size_t, int);
+static ssize_t (*real_sendto)(int, const void *, size_t, int, __CONST_SOCKADDR_ARG, socklen_t);
+static pid_t (*real_waitpid)(pid_t, int *, int);
+static pid_t (*real_wait)(int *);
+static pid_t (*real_wait3)(int *, int, struct rusage *);
+static pid_t (*real_wait4)(pid_t, int *, int, struct rusage *);
+
+/* Normally resolved by the constructor; lazily only when another library's
+ * constructor calls us first. */
+#define REAL(name) \
+  (real_##name ? real_##name : (*(void **)&real_##name = dlsym(RTLD_NEXT, #name), real_##name))
+
+static void resolve_all(void) {
+  (void)REAL(fork), (void)REAL(accept), (void)REAL(accept4), (void)REAL(read);
+  (void)REAL(recv), (void)REAL(recvfrom), (void)REAL(write), (void)REAL(send);
+  (void)REAL(sendto), (void)REAL(waitpid), (void)REAL(wait), (void)REAL(wait3);
+  (void)REAL(wait4);
+}
+
+/* ---- the control block ------------------------------------------------- */
+
+static struct fc_block *map_block(const char *path) {
+  int fd = open(path, O_RDWR | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  struct stat st;
+  void *map = MAP_FAILED;
+  if (fstat(fd, &st) == 0 && st.st_size >= (off_t)sizeof(struct fc_block))
+    map = mmap(NULL, sizeof(struct fc_block), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  close(fd);
+  if (map == MAP_FAILED) return NULL;
+  struct fc_block *b = map;
+  if (__atomic_load_n(&b->magic, __ATOMIC_ACQUIRE) != FC_MAGIC) {
+    munmap(map, sizeof(struct fc_block));
+    return NULL;
+  }
+  return b;
+}
+
+__attribute__((constructor)) static void fc_init(void) {
+  int saved = errno;
+  resolve_all();
+  const char *path = getenv("FORKCHECK_FAULTS");
+  if (path != NULL && *path != '\0') {
+    struct fc_block *b = map_block(path);
+    if (b != NULL) {
+      /* First loader wins: an exec'd descendant that loads us again finds
+       * the parent's pid already there and counts as a child. */
+      int none = 0;
+      __atomic_compare_exchange_n(&b->root_pid, &none, (int)getpid(), 0, __ATOMIC_ACQ_REL,
+                                  __ATOMIC_ACQUIRE);
+      block = b;
+    }
+  }
+  errno = saved;
+}
+
+/* ---- deciding ------------------------------------------------------------ */
+
+/* Decrements *counter if it is positive; returns whether it did. */
+static int take(long *counter) {
+  long now = __atomic_load_n(counter, __ATOMIC_ACQUIRE);
+  while (now > 0)
+    if (__atomic_compare_exchange_n(counter, &now, now - 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+      return 1;
+  return 0;
+}
+
+static int take_fault(long *count) {
+  return __atomic_load_n(count, __ATOMIC_ACQUIRE) < 0 || take(count);
+}
+
+static int role_matches(int rule_role, int who) {
+  if (rule_role == FC_ROLE_PARENT) return who == FC_PARENT;
+  if (rule_role == FC_ROLE_CHILDREN) return who == FC_CHILD;
+  return 1;
+}
+
+struct decision {
+  int error;     /* fail with this errno; 0 = call through */
+  size_t cap;    /* transfers: at most this many bytes; 0 = no cap */
+  int who;
+};
+
+static struct decision decide(int family) {
+  struct decision d = {0, 0, getpid() == __atomic_load_n(&block->root_pid, __ATOMIC_ACQUIRE)
+                                 ? FC_PARENT : FC_CHILD};
+  __atomic_add_fetch(&block->calls[family][d.who], 1, __ATOMIC_RELAXED);
+  struct fc_rule *rule = &block->rules[family];
+  if (!__atomic_load_n(&rule->armed, __ATOMIC_ACQUIRE)) return d;
+  if (!role_matches(__atomic_load_n(&rule->role, __ATOMIC_RELAXED), d.who)) return d;
+  if (take(&rule->skip)) return d;
+  int error = __atomic_load_n(&rule->error, __ATOMIC_RELAXED);
+  if (error != 0) {
+    long every = __atomic_load_n(&rule->every, __ATOMIC_RELAXED);
+    long seq = __atomic_fetch_add(&rule->seen, 1, __ATOMIC_RELAXED);
+    if ((every <= 1 || seq % every == 0) && take_fault(&rule->count)) {
+      __atomic_add_fetch(&block->injected[family][d.who], 1, __ATOMIC_RELAXED);
+      d.error = error;
+      return d;
+    }
+  }
+  int short_max = __atomic_load_n(&rule->short_max, __ATOMIC_RELAXED);
+  if (short_max > 0) d.cap = (size_t)short_max;
+  return d;
+}
+
+/* Only sockets: the server's logging to stderr and its pipes are left alone. */
+static int is_socket(int fd) {
+  int saved = errno;
+  struct stat st;
+  int yes = fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+  errno = saved;
+  return yes;
+}
+
+static size_t capped(int family, const struct decision *d, size_t len) {
+  if (d->cap == 0 || len <= d->cap) return len;
+  __atomic_add_fetch(&block->shortened[family][d->who], 1, __ATOMIC_RELAXED);
+  return d->cap;
+}
+
+#define FAIL_WITH(d, failure) \
+  do {                        \
+    if ((d).error != 0) {     \
+      errno = (d).error;      \
+      return (failure);       \
+    }                         \
+  } while (0)
+
+/* ---- the wrappers ------------------------------------------------------ */
+
+pid_t fork(void) {
+  if (block == NULL) return REAL(fork)();
+  struct decision d = decide(FC_FORK);
+  FAIL_WITH(d, -1);
+  return REAL(fork)();
+}
+
+int accept(int fd, __SOCKADDR_ARG addr, socklen_t *len) {
+  if (block == NULL) return REAL(accept)(fd, addr, len);
+  struct decision d = decide(FC_ACCEPT);
+  FAIL_WITH(d, -1);
+  return REAL(accept)(fd, addr, len);
+}
+
+int accept4(int fd, __SOCKADDR_ARG addr, socklen_t *len, int flags) {
+  if (block == NULL) return REAL(accept4)(fd, addr, len, flags);
+  struct decision d = decide(FC_ACCEPT);
+  FAIL_WITH(d, -1);
+  return REAL(accept4)(fd, addr, len, flags);
+}
+
+ssize_t read(int fd, void *buf, size_t len) {
+  if (block == NULL || !is_socket(fd)) return REAL(read)(fd, buf, len);
+  struct decision d = decide(FC_READ);
+  FAIL_WITH(d, -1);
+  return REAL(read)(fd, buf, capped(FC_READ, &d, len));
+}
+
+ssize_t recv(int fd, void *buf, size_t len, int flags) {
+  if (block == NULL || !is_socket(fd)) return REAL(recv)(fd, buf, len, flags);
+  struct decision d = decide(FC_READ);
+  FAIL_WITH(d, -1);
+  return REAL(recv)(fd, buf, capped(FC_READ, &d, len), flags);
+}
+
+ssize_t recvfrom(int fd, void *buf, size_t len, int flags, __SOCKADDR_ARG addr, socklen_t *alen) {
+  if (block == NULL || !is_socket(fd)) return REAL(recvfrom)(fd, buf, len, flags, addr, alen);
+  struct decision d = decide(FC_READ);
+  FAIL_WITH(d, -1);
+  return REAL(recvfrom)(fd, buf, capped(FC_READ, &d, len), flags, addr, alen);
+}
+
+ssize_t write(int fd, const void *buf, size_t len) {
+  if (block == NULL || !is_socket(fd)) return REAL(write)(fd, buf, len);
+  struct decision d = decide(FC_WRITE);
+  FAIL_WITH(d, -1);
+  return REAL(write)(fd, buf, capped(FC_WRITE, &d, len));
+}
+
+ssize_t send(int fd, const void *buf, size_t len, int flags) {
+  if (block == NULL || !is_socket(fd)) return REAL(send)(fd, buf, len, flags);
+  struct decision d = decide(FC_WRITE);
+  FAIL_WITH(d, -1);
+  return REAL(send)(fd, buf, capped(FC_WRITE, &d, len), flags);
+}
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, __CONST_SOCKADDR_ARG addr,
+               socklen_t alen) {
+  if (block == NULL || !is_socket(fd)) return REAL(sendto)(fd, buf, len, flags, addr, alen);
+  struct decision d = decide(FC_WRITE);
+  FAIL_WITH(d, -1);
+  return REAL(sendto)(fd, buf, capped(FC_WRITE, &d, len), flags, addr, alen);
+}
+
+pid_t waitpid(pid_t pid, int *status, int options) {
+  if (block == NULL) return REAL(waitpid)(pid, status, options);
+  struct decision d = decide(FC_WAITPID);
+  FAIL_WITH(d, -1);
+  return REAL(waitpid)(pid, status, options);
+}
+
+pid_t wait(int *status) {
+  if (block == NULL) return REAL(wait)(status);
+  struct decision d = decide(FC_WAITPID);
+  FAIL_WITH(d, -1);
+  return REAL(wait)(status);
+}
+
+pid_t wait3(int *status, int options, struct rusage *usage) {
+  if (block == NULL) return REAL(wait3)(status, options, usage);
+  struct decision d = decide(FC_WAITPID);
+  FAIL_WITH(d, -1);
+  return REAL(wait3)(status, options, usage);
+}
+
+pid_t wait4(pid_t pid, int *status, int options, struct rusage *usage) {
+  if (block == NULL) return REAL(wait4)(pid, status, options, usage);
+  struct decision d = decide(FC_WAITPID);
+  FAIL_WITH(d, -1);
+  return REAL(wait4)(pid, status, options, usage);
+}

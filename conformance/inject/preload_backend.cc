@@ -1,0 +1,99 @@
+#include "conformance/inject/preload_backend.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "conformance/inject/fault_block.h"
+
+namespace forkcheck {
+namespace {
+
+int RoleValue(Role role) {
+  switch (role) {
+    case Role::kParent: return FC_ROLE_PARENT;
+    case Role::kChildren: return FC_ROLE_CHILDREN;
+    case Role::kAny: break;
+  }
+  return FC_ROLE_ANY;
+}
+
+template <typename T>
+void Store(T* field, T value) { __atomic_store_n(field, value, __ATOMIC_RELEASE); }
+
+template <typename T>
+T Load(const T* field) { return __atomic_load_n(field, __ATOMIC_ACQUIRE); }
+
+long Sum(const long (&per_role)[2], Role role) {
+  if (role == Role::kParent) return Load(&per_role[FC_PARENT]);
+  if (role == Role::kChildren) return Load(&per_role[FC_CHILD]);
+  return Load(&per_role[FC_PARENT]) + Load(&per_role[FC_CHILD]);
+}
+
+class PreloadBackend : public FaultBackend {
+ public:
+  PreloadBackend(std::string library, std::string path, fc_block* block)
+      : library_(std::move(library)), path_(std::move(path)), block_(block) {}
+  ~PreloadBackend() override { munmap(block_, sizeof *block_); }
+
+  const char* name() const override { return "preload"; }
+  std::vector<std::string> Environment() const override {
+    return {"LD_PRELOAD=" + library_, "FORKCHECK_FAULTS=" + path_};
+  }
+
+  bool Arm(Family family, const FaultRule& rule, std::string*) override {
+    fc_rule& slot = block_->rules[static_cast<int>(family)];
+    // Disarmed while the fields change, so no call sees half a rule.
+    Store(&slot.armed, 0);
+    Store(&slot.error, rule.error);
+    Store(&slot.role, RoleValue(rule.role));
+    Store(&slot.short_max, rule.short_max);
+    Store(&slot.every, rule.every);
+    Store(&slot.skip, rule.skip);
+    Store(&slot.count, rule.count);
+    Store(&slot.seen, 0L);
+    Store(&slot.armed, 1);
+    return true;
+  }
+  void Disarm(Family family) override { Store(&block_->rules[static_cast<int>(family)].armed, 0); }
+  long Calls(Family family, Role role) const override {
+    return Sum(block_->calls[static_cast<int>(family)], role);
+  }
+  long Injected(Family family, Role role) const override {
+    return Sum(block_->injected[static_cast<int>(family)], role);
+  }
+  long Shortened(Family family, Role role) const override {
+    return Sum(block_->shortened[static_cast<int>(family)], role);
+  }
+
+ private:
+  std::string library_, path_;
+  fc_block* block_;
+};
+
+}  // namespace
+
+std::unique_ptr<FaultBackend> MakePreloadBackend(const std::string& library, const std::string& workdir,
+                                                 std::string* error) {
+  std::string path = workdir + "/forkcheck_faults";
+  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0 || ftruncate(fd, sizeof(fc_block)) != 0) {
+    *error = "cannot create " + path + ": " + std::strerror(errno);
+    if (fd >= 0) close(fd);
+    return nullptr;
+  }
+  void* map = mmap(nullptr, sizeof(fc_block), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  close(fd);
+  if (map == MAP_FAILED) {
+    *error = "cannot map " + path + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  auto* block = static_cast<fc_block*>(map);
+  Store(&block->magic, FC_MAGIC);
+  return std::make_unique<PreloadBackend>(library, path, block);
+}
+
+}  // namespace forkcheck
