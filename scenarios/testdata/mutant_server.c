@@ -59,6 +59,7 @@ enum bug {
     BUG_LEAK_CONN_FD,            /* FD-2 */
     BUG_EXIT_ON_FORK_FAIL,       /* FORK-1 */
     BUG_EMFILE_SPIN,             /* EMFILE-1 */
+    BUG_WAIT_EINTR_GIVES_UP,     /* WAIT-1 */
     BUG_IGNORE_MAX_CHILDREN,     /* LIMIT-1 */
     BUG_IGNORE_SIGTERM,          /* SHUT-1 */
     BUG_ORPHAN_CHILDREN_ON_SIGINT, /* SHUT-2 */
@@ -93,6 +94,7 @@ static const struct {
     {"leak-conn-fd", BUG_LEAK_CONN_FD, "FD-2"},
     {"exit-on-fork-fail", BUG_EXIT_ON_FORK_FAIL, "FORK-1"},
     {"emfile-spin", BUG_EMFILE_SPIN, "EMFILE-1"},
+    {"wait-eintr-gives-up", BUG_WAIT_EINTR_GIVES_UP, "WAIT-1"},
     {"ignore-max-children", BUG_IGNORE_MAX_CHILDREN, "LIMIT-1"},
     {"ignore-sigterm", BUG_IGNORE_SIGTERM, "SHUT-1"},
     {"orphan-children-on-sigint", BUG_ORPHAN_CHILDREN_ON_SIGINT, "SHUT-2"},
@@ -266,8 +268,14 @@ static void reap_children(void)
             child_reaped(pid, status);
             continue;
         }
-        if (pid < 0 && errno == EINTR)
+        if (pid < 0 && errno == EINTR) {
+            if (bug == BUG_WAIT_EINTR_GIVES_UP) {
+                /* WAIT-1 bug: -1 taken as "no more children"; the child
+                 * that was ready stays a zombie until the next SIGCHLD. */
+                break;
+            }
             continue;            /* WAIT-1: retry waitpid after EINTR */
+        }
         break;                   /* 0: none ready; ECHILD: no children */
     }
 }
