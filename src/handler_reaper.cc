@@ -27,6 +27,9 @@ void DrainIntoQueue() {
     pid_t pid = waitpid(-1, &status, WNOHANG);
     if (pid <= 0) return;
     g_queue.Push({pid, status});
+#ifdef FORKCHECK_PLANTED_BUG_REAP_ONCE
+    return;  // test-only build: one waitpid per SIGCHLD, though signals coalesce
+#endif
   }
   g_rescan = 1;
 }
