@@ -27,7 +27,7 @@ trap 'rm -rf "$TMP"' EXIT
 zombies_under() {  # $1 = pid: children of $1 in state Z, via /proc
   local n=0 stat rest state ppid
   for stat in /proc/[0-9]*/stat; do
-    read -r rest < "$stat" 2>/dev/null || continue
+    { read -r rest < "$stat"; } 2>/dev/null || continue
     rest="${rest##*) }"
     state="${rest%% *}"
     rest="${rest#* }"
