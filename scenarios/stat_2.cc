@@ -22,15 +22,24 @@ std::vector<int> CodesToSweep(const Declared& declared) {
   return codes;
 }
 
+// Each session gets its "!exit N" as soon as it is open, so no child sits
+// idle long enough to meet an idle timeout instead.
+std::vector<pid_t> EndSessions(Context& context, const std::vector<int>& codes, bool hooks, std::string* why) {
+  std::vector<pid_t> pids;
+  for (int code : codes) {
+    auto session = OpenSession(context.sut, why);
+    if (!session) return {};
+    if (hooks) session->client.SendAll("!exit " + std::to_string(code) + "\n", Scaled(Millis(500)));
+    session->client.Close();
+    pids.push_back(session->child);
+  }
+  return pids;
+}
+
 Outcome CheckBatch(Context& context, const std::vector<int>& codes, bool hooks) {
   std::string why;
-  std::vector<Session> sessions = OpenSessions(context.sut, static_cast<int>(codes.size()), &why);
-  if (sessions.empty()) return Outcome::Fail(why);
-  for (size_t i = 0; i < sessions.size(); ++i) {
-    if (hooks) sessions[i].client.SendAll("!exit " + std::to_string(codes[i]) + "\n", Scaled(Millis(500)));
-    sessions[i].client.Close();
-  }
-  std::vector<pid_t> pids = ChildPids(sessions);
+  std::vector<pid_t> pids = EndSessions(context, codes, hooks, &why);
+  if (pids.empty()) return Outcome::Fail(why);
   if (std::string evidence = UnreapedEvidence(pids, Scaled(Millis(3000))); !evidence.empty())
     return Outcome::Fail(evidence);
   auto reports = CollectReports(context, pids, &why);
@@ -48,8 +57,7 @@ Outcome CheckBatch(Context& context, const std::vector<int>& codes, bool hooks) 
 Outcome Run(Context& context) {
   bool hooks = context.declared.Has("hooks");
   std::vector<int> codes = CodesToSweep(context.declared);
-  size_t batch = 32;
-  if (context.declared.max_children > 0) batch = std::max<size_t>(1, std::min<size_t>(batch, context.declared.max_children - 1));
+  const size_t batch = 64;
   for (size_t first = 0; first < codes.size(); first += batch) {
     std::vector<int> slice(codes.begin() + static_cast<long>(first),
                            codes.begin() + static_cast<long>(std::min(codes.size(), first + batch)));

@@ -18,10 +18,14 @@ const int kSignals[] = {SIGKILL, SIGHUP, SIGUSR1, SIGUSR2};
 
 Outcome Run(Context& context) {
   std::string why;
-  std::vector<Session> sessions = OpenSessions(context.sut, 4, &why);
-  if (sessions.empty()) return Outcome::Fail(why);
-  for (size_t i = 0; i < sessions.size(); ++i) kill(sessions[i].child, kSignals[i]);
-  std::vector<pid_t> pids = ChildPids(sessions);
+  std::vector<pid_t> pids;
+  // Each child is killed as soon as it serves, before any idle timeout.
+  for (int signo : kSignals) {
+    auto session = OpenSession(context.sut, &why);
+    if (!session) return Outcome::Fail(why);
+    kill(session->child, signo);
+    pids.push_back(session->child);
+  }
   if (std::string evidence = UnreapedEvidence(pids, Scaled(Millis(3000))); !evidence.empty())
     return Outcome::Fail(evidence);
   auto reports = CollectReports(context, pids, &why);
