@@ -8,6 +8,7 @@
 
 #include "conformance/harness/describe_status.h"
 #include "conformance/harness/own_children.h"
+#include "conformance/inject/fault_plan.h"
 
 namespace forkcheck {
 namespace {
@@ -49,11 +50,25 @@ class Watchdog {
   std::thread thread_;
 };
 
+// The plan must be in place before the server starts: the preload backend
+// works through the server's environment.
+std::unique_ptr<FaultPlan> PlanFaults(const Scenario& scenario, SutSpec* spec, std::string* why) {
+  if (!scenario.needs_faults || spec->argv.empty()) return nullptr;
+  std::unique_ptr<FaultPlan> plan = FaultPlan::ForProgram(ResolveProgram(spec->argv[0]), spec->workdir, why);
+  if (plan)
+    for (const std::string& variable : plan->Environment()) spec->extra_env.push_back(variable);
+  return plan;
+}
+
 Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseResult* result) {
-  std::string error;
-  std::unique_ptr<Sut> sut = Sut::Start(config.spec, &error);
+  std::string error, no_faults;
+  SutSpec spec = config.spec;
+  std::unique_ptr<FaultPlan> faults = PlanFaults(scenario, &spec, &no_faults);
+  std::unique_ptr<Sut> sut = Sut::Start(spec, &error);
   if (!sut) return Outcome::Fail("the server did not start: " + error);
-  Context context{*sut, config.declared, config.seed, std::mt19937_64(config.seed), config.status};
+  if (faults && !faults->Attach(sut->pid(), &no_faults)) faults.reset();
+  Context context{*sut,          config.declared, config.seed, std::mt19937_64(config.seed),
+                  config.status, faults.get(),    no_faults};
   Outcome outcome;
   bool fired = false;
   {
@@ -67,6 +82,7 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
   if (auto status = sut->ExitStatus(); status && outcome.verdict == Verdict::kFail &&
                                         outcome.evidence.find(DescribeWaitStatus(*status)) == std::string::npos)
     outcome.evidence += "\n(the server process " + DescribeWaitStatus(*status) + " during the case)";
+  if (faults) faults->DisarmAll();
   sut->KillTree();
   result->zombie_lifetimes_ms = sut->zombies().ReapedLifetimes();
   return outcome;

@@ -1,5 +1,9 @@
 // INTR-2: accept() failing with EINTR or ECONNABORTED is retried.
+#include <cerrno>
+
+#include "conformance/inject/fault_plan.h"
 #include "scenarios/scenario.h"
+#include "scenarios/sessions.h"
 
 namespace forkcheck {
 namespace {
@@ -9,14 +13,41 @@ constexpr Requirement kIntr2 = {
     "accept() can fail with EINTR (a signal arrived) or ECONNABORTED (the client gave up in "
     "the queue): both are transient, loop and call accept() again"};
 
-// The kernel cannot be made to return these errors on demand; the check
-// needs the fault-injection backends (preload library or strace).
-Outcome Run(Context&) {
-  return Outcome::Skip("needs syscall fault injection (accept EINTR/ECONNABORTED), which this build does not have yet");
+// Clients are echoed until the armed failures have all been returned to the
+// parent (a server blocked in accept() meets them on its next call), then
+// one more client proves it still accepts.
+std::string ServeThrough(Context& context, int error, long count) {
+  FaultPlan& faults = *context.faults;
+  long before = faults.Injected(Family::kAccept, Role::kParent);
+  faults.Arm(Family::kAccept, {error, 0, count, 1, 0, Role::kParent});
+  std::string why;
+  for (int client = 1; client <= 4; ++client) {
+    if (!EchoesOnce(context.sut, "accept-" + std::to_string(client) + "\n", Scaled(Millis(3000)), &why))
+      return "client " + std::to_string(client) + " after " +
+             std::to_string(faults.Injected(Family::kAccept, Role::kParent) - before) + " of " +
+             std::to_string(count) + " injected accept() " + ErrnoName(error) + ": " + why;
+    if (faults.Injected(Family::kAccept, Role::kParent) - before >= count && client >= 2) break;
+  }
+  faults.Disarm(Family::kAccept);
+  if (faults.Injected(Family::kAccept, Role::kParent) - before < count)
+    return "the server's accept() calls never met the armed " + ErrnoName(error) + " (is it calling accept()?)";
+  return "";
+}
+
+Outcome Run(Context& context) {
+  if (context.faults == nullptr) return Outcome::Skip(context.faults_unavailable);
+  std::string why;
+  if (!EchoesOnce(context.sut, "warm-up\n", Scaled(Millis(2000)), &why)) return Outcome::Fail(why);
+  for (int error : {EINTR, ECONNABORTED}) {
+    std::string failure = ServeThrough(context, error, PickInRange(context.random, 2, 4));
+    if (failure.empty() && !context.sut.Alive()) failure = "the server exited";
+    if (!failure.empty()) return Outcome::Fail(failure + " (" + context.faults->Describe() + ")");
+  }
+  return Outcome::Pass("every client echoed, server alive, with " + context.faults->Describe());
 }
 
 }  // namespace
 
-FORKCHECK_SCENARIO(intr_2, kIntr2, Run);
+FORKCHECK_FAULT_SCENARIO(intr_2, kIntr2, Run);
 
 }  // namespace forkcheck

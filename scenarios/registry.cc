@@ -38,9 +38,9 @@ const char* VerdictName(Verdict verdict) {
   return "?";
 }
 
-ScenarioRegistrar::ScenarioRegistrar(const Requirement& requirement, ScenarioFn run) {
+ScenarioRegistrar::ScenarioRegistrar(const Requirement& requirement, ScenarioFn run, bool needs_faults) {
   auto& scenarios = MutableScenarios();
-  scenarios.push_back({requirement, run});
+  scenarios.push_back({requirement, run, needs_faults});
   std::stable_sort(scenarios.begin(), scenarios.end(), [](const Scenario& a, const Scenario& b) {
     return SpecRank(a.requirement.id) < SpecRank(b.requirement.id);
   });

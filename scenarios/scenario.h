@@ -13,6 +13,8 @@
 
 namespace forkcheck {
 
+class FaultPlan;
+
 enum class Level { kMust, kShould };
 enum class Verdict { kPass, kFail, kSkip };
 
@@ -49,12 +51,16 @@ struct Declared {
 
 // Everything a scenario may use: a fresh server, the declarations, a seeded
 // random source, and the status parser (null unless the status profile is on).
+// A fault scenario also gets the fault plan that reaches this server, or,
+// when none does, the reason why.
 struct Context {
   Sut& sut;
   const Declared& declared;
   uint64_t seed;
   std::mt19937_64 random;
   const StatusParser* status = nullptr;
+  FaultPlan* faults = nullptr;
+  std::string faults_unavailable;
 };
 
 using ScenarioFn = Outcome (*)(Context&);
@@ -62,6 +68,7 @@ using ScenarioFn = Outcome (*)(Context&);
 struct Scenario {
   Requirement requirement;
   ScenarioFn run;
+  bool needs_faults;  // the runner starts the server with a fault plan
 };
 
 // All scenarios, sorted by the order of SPEC.md.
@@ -69,11 +76,14 @@ const std::vector<Scenario>& AllScenarios();
 const Scenario* FindScenario(const std::string& id);
 
 struct ScenarioRegistrar {
-  ScenarioRegistrar(const Requirement& requirement, ScenarioFn run);
+  ScenarioRegistrar(const Requirement& requirement, ScenarioFn run, bool needs_faults = false);
 };
 
 #define FORKCHECK_SCENARIO(symbol, requirement, run) \
   static const ::forkcheck::ScenarioRegistrar symbol##_registrar(requirement, run)
+
+#define FORKCHECK_FAULT_SCENARIO(symbol, requirement, run) \
+  static const ::forkcheck::ScenarioRegistrar symbol##_registrar(requirement, run, true)
 
 }  // namespace forkcheck
 

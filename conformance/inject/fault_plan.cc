@@ -106,7 +106,7 @@ std::string FaultPlan::Describe() const {
     text += std::string(i ? ";" : "") + " " + FamilyName(armed.family);
     if (armed.rule.error != 0) {
       text += " " + ErrnoName(armed.rule.error) + " x" + (injected < 0 ? "?" : std::to_string(injected));
-      if (armed.rule.every > 1) text += " (every " + std::to_string(armed.rule.every) + "th call)";
+      if (armed.rule.every > 1) text += " (1 call in " + std::to_string(armed.rule.every) + ")";
     }
     if (armed.rule.short_max > 0)
       text += " short transfers (<= " + std::to_string(armed.rule.short_max) + " bytes) x" +
