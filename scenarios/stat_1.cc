@@ -22,9 +22,7 @@ Outcome Run(Context& context) {
     else kill(sessions[i].child, SIGKILL);
   }
   std::vector<pid_t> pids = ChildPids(sessions);
-  if (std::string evidence = UnreapedEvidence(pids, Scaled(Millis(3000))); !evidence.empty())
-    return Outcome::Fail(evidence);
-  auto reports = CollectReports(context, pids, &why);
+  auto reports = AwaitReapedAndReported(context, pids, &why);
   if (!why.empty()) return Outcome::Fail(why);
   for (const auto& [pid, lines] : reports) {
     if (lines.size() != 1)

@@ -40,9 +40,7 @@ Outcome CheckBatch(Context& context, const std::vector<int>& codes, bool hooks) 
   std::string why;
   std::vector<pid_t> pids = EndSessions(context, codes, hooks, &why);
   if (pids.empty()) return Outcome::Fail(why);
-  if (std::string evidence = UnreapedEvidence(pids, Scaled(Millis(3000))); !evidence.empty())
-    return Outcome::Fail(evidence);
-  auto reports = CollectReports(context, pids, &why);
+  auto reports = AwaitReapedAndReported(context, pids, &why);
   if (!why.empty()) return Outcome::Fail(why);
   for (size_t i = 0; i < pids.size(); ++i) {
     const StatusReport& report = reports[pids[i]].front();

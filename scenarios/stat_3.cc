@@ -26,9 +26,7 @@ Outcome Run(Context& context) {
     kill(session->child, signo);
     pids.push_back(session->child);
   }
-  if (std::string evidence = UnreapedEvidence(pids, Scaled(Millis(3000))); !evidence.empty())
-    return Outcome::Fail(evidence);
-  auto reports = CollectReports(context, pids, &why);
+  auto reports = AwaitReapedAndReported(context, pids, &why);
   if (!why.empty()) return Outcome::Fail(why);
   for (size_t i = 0; i < pids.size(); ++i) {
     const StatusReport& report = reports[pids[i]].front();

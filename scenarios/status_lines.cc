@@ -45,6 +45,14 @@ std::map<pid_t, std::vector<StatusReport>> CollectReports(Context& context,
   return wanted;
 }
 
+std::map<pid_t, std::vector<StatusReport>> AwaitReapedAndReported(Context& context,
+                                                                  const std::vector<pid_t>& pids,
+                                                                  std::string* why) {
+  *why = UnreapedEvidence(pids, Scaled(Millis(3000)));
+  if (!why->empty()) return {};
+  return CollectReports(context, pids, why);
+}
+
 std::string DescribeReport(const StatusReport& report) {
   std::string decoded = report.exited ? "exited with status " + std::to_string(report.code)
                                       : "killed by signal " + std::to_string(report.signal) +

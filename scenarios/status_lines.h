@@ -17,6 +17,12 @@ std::map<pid_t, std::vector<StatusReport>> CollectReports(Context& context,
                                                           const std::vector<pid_t>& pids,
                                                           std::string* why);
 
+// Waits for every pid to be reaped, then collects their reports; `why` is
+// the evidence of whichever did not happen, "" on success.
+std::map<pid_t, std::vector<StatusReport>> AwaitReapedAndReported(Context& context,
+                                                                  const std::vector<pid_t>& pids,
+                                                                  std::string* why);
+
 std::string DescribeReport(const StatusReport& report);
 
 }  // namespace forkcheck
