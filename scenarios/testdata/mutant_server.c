@@ -55,6 +55,7 @@ enum bug {
     BUG_EINTR_FATAL,             /* INTR-1, INTR-2 */
     BUG_BLOCKING_WAIT_HANDLER,   /* INTR-1 */
     BUG_CHILD_EINTR_FATAL,       /* INTR-3 */
+    BUG_SHORT_WRITE,             /* INTR-3 */
     BUG_KEEP_LISTENER,           /* FD-1 */
     BUG_LEAK_CONN_FD,            /* FD-2 */
     BUG_EXIT_ON_FORK_FAIL,       /* FORK-1 */
@@ -90,6 +91,7 @@ static const struct {
     {"eintr-fatal", BUG_EINTR_FATAL, "INTR-1 INTR-2"},
     {"blocking-wait-handler", BUG_BLOCKING_WAIT_HANDLER, "INTR-1"},
     {"child-eintr-fatal", BUG_CHILD_EINTR_FATAL, "INTR-3"},
+    {"short-write-bug", BUG_SHORT_WRITE, "INTR-3"},
     {"keep-listener", BUG_KEEP_LISTENER, "FD-1"},
     {"leak-conn-fd", BUG_LEAK_CONN_FD, "FD-2"},
     {"exit-on-fork-fail", BUG_EXIT_ON_FORK_FAIL, "FORK-1"},
@@ -537,6 +539,14 @@ static int run_test_hook(const char *buf, ssize_t n)
 /* Write all n bytes.  Returns 0, or the child's exit code on failure. */
 static int echo_chunk(int fd, const char *p, size_t n)
 {
+    if (bug == BUG_SHORT_WRITE) {
+        /* INTR-3 bug: write()'s result is ignored, as if every write were
+         * complete; a short or interrupted write silently drops bytes. */
+        ssize_t ignored = write(fd, p, n);
+
+        (void)ignored;
+        return 0;
+    }
     while (n > 0) {
         ssize_t w = write(fd, p, n);
 
