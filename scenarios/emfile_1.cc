@@ -59,10 +59,14 @@ Outcome Run(Context& context) {
   std::this_thread::sleep_for(Millis(2000));
   auto after = ReadProcStat(server);
   double wall = MillisSince(start);
-  bool served_anyway = !queued.empty() && queued[0].ReadUpTo(1, Millis(0)) == "q";
+  // A blocking accept() already in progress holds a descriptor reserved
+  // before the limit was lowered: that one client may be served anyway.
+  std::vector<TcpClient*> waiting;
+  for (TcpClient& client : queued)
+    if (client.ReadUpTo(1, Millis(0)) != "q") waiting.push_back(&client);
   prlimit(server, RLIMIT_NOFILE, &original, nullptr);
   if (!before || !after) return Outcome::Fail("the server exited during the EMFILE storm");
-  if (served_anyway || queued.empty())
+  if (waiting.empty())
     return Outcome::Skip("RLIMIT_NOFILE " + std::to_string(lowered.rlim_cur) + " did not make accept() fail");
   double cpu = CpuMillis(*after) - CpuMillis(*before);
   double share = 100.0 * cpu / wall;
@@ -72,13 +76,13 @@ Outcome Run(Context& context) {
                       std::to_string(static_cast<int>(cpu)) + " ms of CPU (" +
                       std::to_string(static_cast<int>(share)) + " % of one core)";
   if (share >= 20.0) return Outcome::Fail(storm + "; the limit is 20 %: it spins");
-  for (size_t i = 0; i < queued.size(); ++i) {
-    std::string echoed = queued[i].ReadUpTo(1, i == 0 ? Scaled(Millis(3000)) : Scaled(Millis(1000)));
-    if (echoed != "q")
-      return Outcome::Fail(storm + "; after the limit was restored, queued client " + std::to_string(i + 1) +
-                           " was not served");
+  for (size_t i = 0; i < waiting.size(); ++i) {
+    if (waiting[i]->ReadUpTo(1, Scaled(Millis(3000))) != "q")
+      return Outcome::Fail(storm + "; after the limit was restored, queued client " + std::to_string(i + 1) + " of " +
+                           std::to_string(waiting.size()) + " was not served");
   }
-  return Outcome::Pass(storm + "; all 3 queued clients served after the limit was restored");
+  return Outcome::Pass(storm + "; the " + std::to_string(waiting.size()) +
+                       " clients queued meanwhile were served once the limit was restored");
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 // INTR-1: accepting goes on under a storm of spurious SIGCHLD.
 #include <signal.h>
 
+#include <atomic>
+#include <thread>
+
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 #include "scenarios/signal_storm.h"
@@ -14,11 +17,34 @@ constexpr Requirement kIntr1 = {
     "handler use waitpid(-1, &st, WNOHANG), never a blocking wait(): a spurious SIGCHLD "
     "must not block the parent while its children are alive"};
 
+// Keeps a session busy from a thread of its own, so its child stays alive
+// through any idle timeout the server may have while the storm runs.
+class KeepBusy {
+ public:
+  explicit KeepBusy(TcpClient& client)
+      : thread_([this, &client] {
+          while (!stop_) {
+            client.SendAll("k", Millis(100));
+            client.ReadUpTo(1, Millis(100));
+            std::this_thread::sleep_for(Millis(50));
+          }
+        }) {}
+  ~KeepBusy() {
+    stop_ = true;
+    thread_.join();
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
 Outcome Run(Context& context) {
   std::string why;
   // A live child makes a blocking wait() in the handler block for real.
   auto held = OpenSession(context.sut, &why);
   if (!held) return Outcome::Fail(why);
+  KeepBusy busy(held->client);
   SignalStorm storm(context.sut.pid(), SIGCHLD, std::chrono::microseconds(200));
   const int clients = 30;
   for (int i = 0; i < clients; ++i) {

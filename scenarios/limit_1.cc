@@ -12,38 +12,50 @@ constexpr Requirement kLimit1 = {
     "count live children (fork() adds one, each waitpid'd child removes one) and stop "
     "calling accept() at the cap until SIGCHLD frees a slot"};
 
+// Connects all at once, so a server that ignores its cap shows it before
+// any idle timeout can thin the crowd.
+std::vector<TcpClient> ConnectAll(const Sut& sut, int count) {
+  std::vector<TcpClient> clients;
+  for (int i = 0; i < count; ++i) {
+    auto client = sut.Connect();
+    if (!client) break;
+    client->SendAll("w", Scaled(Millis(200)));
+    clients.push_back(std::move(*client));
+  }
+  return clients;
+}
+
+std::string OverCap(int peak, int cap) {
+  return std::to_string(peak) + " live children with --max-children=" + std::to_string(cap);
+}
+
 Outcome Run(Context& context) {
-  int cap = context.declared.max_children;
+  const int cap = context.declared.max_children;
   if (cap <= 0) return Outcome::Skip("no cap declared: pass --max-children=N");
-  std::string why;
-  std::vector<Session> admitted = OpenSessions(context.sut, cap, &why);
-  if (admitted.empty()) return Outcome::Fail("opening " + std::to_string(cap) + " sessions: " + why);
-  context.sut.zombies().ResetMaxLiveChildren();
-  std::vector<TcpClient> waiting;
-  for (int i = 0; i < 3; ++i) {
-    auto client = context.sut.Connect();
-    if (!client) return Outcome::Fail("could not connect past the cap");
-    client->SendAll("w", Scaled(Millis(500)));
-    waiting.push_back(std::move(*client));
+  Sut& sut = context.sut;
+  sut.zombies().ResetMaxLiveChildren();
+  std::vector<TcpClient> clients = ConnectAll(sut, cap + 3);
+  if (static_cast<int>(clients.size()) < cap + 3) return Outcome::Fail("could not connect " + std::to_string(cap + 3) + " clients");
+  auto live = [&] { return static_cast<int>(sut.LiveChildren().size()); };
+  PollUntil([&] { return live() >= cap; }, Scaled(Millis(3000)), Millis(5));
+  // The observation window: over it the 3 extra clients must get no child.
+  PollUntil([&] { return live() > cap; }, Scaled(Millis(300)), Millis(5));
+  int peak = std::max(sut.zombies().MaxLiveChildren(), live());
+  if (peak > cap) return Outcome::Fail(OverCap(peak, cap));
+  std::vector<TcpClient*> waiting;
+  int closed = 0;
+  for (TcpClient& client : clients) {
+    if (client.ReadUpTo(1, Millis(0)) != "w") waiting.push_back(&client);
+    else if (closed < 3 && ++closed) client.Close();
   }
-  // Over this window the waiting clients must not get a child of their own.
-  auto over_cap = [&] { return static_cast<int>(context.sut.LiveChildren().size()) > cap; };
-  PollUntil(over_cap, Scaled(Millis(300)), Millis(5));
-  int peak = std::max(context.sut.zombies().MaxLiveChildren(),
-                      static_cast<int>(context.sut.LiveChildren().size()));
-  if (peak > cap)
-    return Outcome::Fail(std::to_string(peak) + " live children with --max-children=" + std::to_string(cap));
-  for (int i = 0; i < 3; ++i) admitted[static_cast<size_t>(i)].client.Close();
-  for (size_t i = 0; i < waiting.size(); ++i) {
-    if (waiting[i].ReadUpTo(1, Scaled(Millis(3000))) != "w")
-      return Outcome::Fail("client " + std::to_string(i + 1) +
-                           " beyond the cap was not served after slots were freed");
-  }
-  peak = std::max(peak, context.sut.zombies().MaxLiveChildren());
-  if (peak > cap)
-    return Outcome::Fail(std::to_string(peak) + " live children with --max-children=" + std::to_string(cap));
-  return Outcome::Pass("peak " + std::to_string(peak) + " live children at cap " + std::to_string(cap) +
-                       "; 3 waiting clients served once slots freed");
+  for (size_t i = 0; i < waiting.size(); ++i)
+    if (waiting[i]->ReadUpTo(1, Scaled(Millis(3000))) != "w")
+      return Outcome::Fail("a client beyond the cap was not served after " + std::to_string(closed) +
+                           " sessions ended (" + std::to_string(waiting.size()) + " were waiting)");
+  peak = std::max(peak, sut.zombies().MaxLiveChildren());
+  if (peak > cap) return Outcome::Fail(OverCap(peak, cap));
+  return Outcome::Pass("peak " + std::to_string(peak) + " live children at cap " + std::to_string(cap) + "; " +
+                       std::to_string(waiting.size()) + " clients held back, served once slots freed");
 }
 
 }  // namespace
