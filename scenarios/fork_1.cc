@@ -69,7 +69,7 @@ Outcome Run(Context& context) {
   if (auto group = PidsCgroup::Create(context.sut.pid(), &no_cgroup)) {
     if (std::string failure = WithCgroup(context, *group); !failure.empty())
       return Outcome::Fail(failure + " (" + group->Describe() + ")");
-    done += (done.empty() ? "" : "; ") + group->Describe() + " lowered to the current task count";
+    done += (done.empty() ? "" : "; ") + group->Describe() + " set to 0";
   }
   if (done.empty()) return Outcome::Skip(context.faults_unavailable + "; " + no_cgroup);
   return Outcome::Pass("refused connections ended within 1 s and the server served again after: " + done);

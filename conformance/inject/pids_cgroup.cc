@@ -79,14 +79,10 @@ PidsCgroup::~PidsCgroup() {
   rmdir(path_.c_str());
 }
 
-bool PidsCgroup::Freeze(std::string* why) {
-  std::string current = ReadFile(path_ + "/pids.current");
-  if (current.empty()) {
-    *why = "cannot read " + path_ + "/pids.current";
-    return false;
-  }
-  return WriteFile(path_ + "/pids.max", current, why);
-}
+// 0, not pids.current: a session child still exiting would free a slot
+// for one more fork. A limit below the current count is allowed; it only
+// refuses new tasks.
+bool PidsCgroup::Freeze(std::string* why) { return WriteFile(path_ + "/pids.max", "0", why); }
 
 bool PidsCgroup::Thaw(std::string* why) { return WriteFile(path_ + "/pids.max", "max", why); }
 

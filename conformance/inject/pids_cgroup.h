@@ -9,8 +9,7 @@
 namespace forkcheck {
 
 // A real fork() EAGAIN from the kernel: the server is moved into a cgroup of
-// its own under the pids controller, whose pids.max is then lowered to the
-// number of tasks already in it. Removed (tasks moved back) on destruction.
+// its own under the pids controller, whose pids.max is then set to 0. Removed (tasks moved back) on destruction.
 class PidsCgroup {
  public:
   // Null, with the reason, when no writable pids controller is mounted.
