@@ -79,6 +79,9 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
   if (fired)
     outcome = Outcome::Fail("the case ran past its " + std::to_string(Scaled(config.case_budget).count()) +
                             " ms budget; the server tree was killed (last verdict: " + outcome.evidence + ")");
+  // A server dumping core is still ending: give its status a moment to
+  // arrive, since it is the best evidence a failure can have.
+  if (outcome.verdict == Verdict::kFail) PollUntil([&] { return !sut->Alive(); }, Scaled(Millis(300)));
   if (auto status = sut->ExitStatus(); status && outcome.verdict == Verdict::kFail &&
                                         outcome.evidence.find(DescribeWaitStatus(*status)) == std::string::npos)
     outcome.evidence += "\n(the server process " + DescribeWaitStatus(*status) + " during the case)";

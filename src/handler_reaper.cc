@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <csignal>
 
+#include "src/eintr.h"
 #include "src/ring_queue.h"
 #include "src/signals.h"
 #include "src/wakeup.h"
@@ -24,7 +25,7 @@ volatile sig_atomic_t g_rescan = 0;
 void DrainIntoQueue() {
   while (!g_queue.Full()) {
     int status;
-    pid_t pid = waitpid(-1, &status, WNOHANG);
+    pid_t pid = RetryAfterSignal(-1, waitpid, -1, &status, WNOHANG);
     if (pid <= 0) return;
     g_queue.Push({pid, status});
 #ifdef FORKCHECK_PLANTED_BUG_REAP_ONCE

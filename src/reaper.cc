@@ -2,6 +2,7 @@
 
 #include <sys/wait.h>
 
+#include "src/eintr.h"
 #include "src/handler_reaper.h"
 #include "src/signalfd_reaper.h"
 
@@ -15,7 +16,7 @@ std::unique_ptr<Reaper> MakeReaper(ReaperKind kind) {
 void ReapAvailable(std::vector<Reaped>* out) {
   int status;
   pid_t pid;
-  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+  while ((pid = RetryAfterSignal(-1, waitpid, -1, &status, WNOHANG)) > 0) {
     out->push_back({pid, status});
   }
 }
