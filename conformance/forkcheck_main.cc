@@ -1,6 +1,7 @@
 // forkcheck: the conformance runner. See conformance/README.md.
 #include <iostream>
 
+#include "conformance/fuzz/fuzz.h"
 #include "conformance/harness/deadline.h"
 #include "conformance/harness/own_children.h"
 #include "conformance/harness/sut.h"
@@ -21,10 +22,28 @@ std::string Join(const std::vector<std::string>& words) {
   return joined;
 }
 
+int Fuzz(const RunnerOptions& options) {
+  if (options.command.empty()) return Usage("no server command given and the bundled reference server was not found");
+  if (ResolveProgram(options.command[0]).empty())
+    return Usage("command not found or not executable: " + options.command[0]);
+  SetTimeoutScale(options.timeout_scale);
+  FuzzOptions fuzz;
+  fuzz.argv = options.command;
+  fuzz.declared = options.declared;
+  fuzz.seed = options.seed;
+  fuzz.runs = options.runs;
+  fuzz.replay_prefix = options.replay_prefix;
+  FuzzResult result = RunFuzz(fuzz);
+  std::cout << FormatFuzzResult(fuzz, result) << std::flush;
+  if (!result.setup_error.empty()) return kExitUsage;
+  return result.found ? kExitMustFailed : kExitAllMustPass;
+}
+
 int Main(int argc, char** argv) {
   int exit_code = kExitUsage;
   std::optional<RunnerOptions> options = ParseOptions(argc, argv, &exit_code);
   if (!options) return exit_code;
+  if (options->fuzz) return Fuzz(*options);
   if (options->list) {
     PrintList(std::cout);
     return kExitAllMustPass;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -190,6 +191,46 @@ TEST_F(ForkcheckTest, RepeatAggregatesRuns) {
   ProcessResult result = Forkcheck({"--only=ECHO-2", "--repeat=3"});
   EXPECT_EQ(result.exit_code(), 0) << result.out;
   EXPECT_NE(result.out.find("3 runs"), std::string::npos) << result.out;
+}
+
+// The number in "violated after N steps", or -1.
+int StepsInReport(const std::string& out) {
+  size_t at = out.find("violated after ");
+  return at == std::string::npos ? -1 : std::atoi(out.c_str() + at + std::strlen("violated after "));
+}
+
+TEST_F(ForkcheckTest, FuzzShrinksTheCoalescedSigchldBugAndItsReplayReproduces) {
+  std::vector<std::string> server = {Runfile("scenarios/testdata/mutant_server"), "--port={port}", "--bug=reap-once"};
+  std::vector<std::string> args = {"fuzz", "--seed=1", "--runs=60", "--"};
+  args.insert(args.end(), server.begin(), server.end());
+  ProcessResult result = Forkcheck(args, Millis(240000));
+  EXPECT_EQ(result.exit_code(), 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("REAP-2 violated"), std::string::npos) << result.out;
+  int steps = StepsInReport(result.out);
+  EXPECT_GE(steps, 1) << result.out;
+  EXPECT_LE(steps, 5) << result.out;
+  size_t seed_at = result.out.find("--seed=", result.out.find("replay: "));
+  ASSERT_NE(seed_at, std::string::npos) << result.out;
+  std::string seed = result.out.substr(seed_at, result.out.find(' ', seed_at) - seed_at);
+  std::vector<std::string> replay = {"fuzz", seed, "--runs=1", "--"};
+  replay.insert(replay.end(), server.begin(), server.end());
+  ProcessResult again = Forkcheck(replay, Millis(240000));
+  EXPECT_EQ(again.exit_code(), 1) << again.out;
+  EXPECT_NE(again.out.find("REAP-2 violated"), std::string::npos) << again.out;
+}
+
+TEST_F(ForkcheckTest, FuzzFindsNothingOnTheReferenceServer) {
+  ProcessResult result = Forkcheck({"fuzz", "--seed=5", "--runs=15", "--profile=status,hooks,limit", "--max-children=8",
+                                    "--", Runfile("src/reference_server"), "--port={port}", "--test-hooks",
+                                    "--max-children=8"},
+                                   Millis(240000));
+  EXPECT_EQ(result.exit_code(), 0) << result.out << result.err;
+  EXPECT_NE(result.out.find("no violation"), std::string::npos) << result.out;
+}
+
+TEST_F(ForkcheckTest, FuzzUsageErrorsExitTwo) {
+  EXPECT_EQ(Forkcheck({"fuzz", "--runs=0"}, Millis(10000)).exit_code(), 2);
+  EXPECT_EQ(Forkcheck({"fuzz", "--", "/nonexistent/server"}, Millis(10000)).exit_code(), 2);
 }
 
 }  // namespace

@@ -14,6 +14,16 @@ namespace {
 
 const std::set<std::string> kProfiles = {"core", "status", "hooks", "alarm", "limit", "shutdown"};
 
+const char kDescription[] =
+    "forkcheck: checks a fork-per-connection TCP echo server against conformance/SPEC.md.\n"
+    "Usage: forkcheck [OPTIONS] [-- COMMAND [ARGS...]]\n"
+    "       forkcheck fuzz [OPTIONS] -- COMMAND [ARGS...]\n"
+    "A {port} in ARGS is replaced by a free port; without it the server gets a listening\n"
+    "socket by socket activation (fd 3, LISTEN_FDS=1). With no COMMAND the bundled\n"
+    "reference server is checked with every profile on.\n"
+    "Exit: 0 every MUST passed (fuzz: no violation), 1 a MUST failed (fuzz: a violation),\n"
+    "2 usage or infrastructure error.";
+
 std::vector<std::string> SplitCommas(const std::string& text) {
   std::vector<std::string> parts;
   std::istringstream in(text);
@@ -22,15 +32,68 @@ std::vector<std::string> SplitCommas(const std::string& text) {
   return parts;
 }
 
+// What the user declares about the server: shared by the checks and fuzz.
+void AddDeclarations(CLI::App* app, RunnerOptions* options, std::string* profiles) {
+  app->add_option("--profile", *profiles, "comma list of core,status,hooks,alarm,limit,shutdown (core is always on)");
+  app->add_option("--idle-timeout", options->declared.idle_timeout_ms, "declared idle timeout T in ms (alarm profile)")
+      ->check(CLI::Range(1, 3600000));
+  app->add_option("--max-children", options->declared.max_children, "declared cap on live children (limit profile)")
+      ->check(CLI::Range(1, 100000));
+  app->add_option("--shutdown-grace", options->declared.shutdown_grace_ms,
+                  "declared shutdown grace in ms (shutdown profile)")
+      ->check(CLI::Range(0, 3600000));
+  app->add_option("--status-pattern", options->declared.status_pattern,
+                  "regex for status lines, named groups pid and code/signal/core or raw");
+  app->add_option("--reap-grace", options->declared.reap_grace_ms, "how long a zombie may live, ms (default 1000)")
+      ->check(CLI::Range(1, 600000));
+  app->add_option("--seed", options->seed, "seed for payloads and schedules (printed in every report)");
+  app->add_option("--timeout-scale", options->timeout_scale, "multiply every deadline by F")
+      ->check(CLI::Range(0.1, 100.0));
+  app->add_option("command", options->command, "the server command, after --");
+}
+
+void AddCheckOptions(CLI::App* app, RunnerOptions* options, std::string* only, std::string* skip) {
+  app->add_option("--only", *only, "comma list of ID globs to run (e.g. REAP-*,ECHO-1)");
+  app->add_option("--skip", *skip, "comma list of ID globs to leave out");
+  app->add_flag("--list", options->list, "list IDs, levels, profiles and titles, then exit");
+  app->add_option("--repeat", options->repeat, "run each case N times")->check(CLI::Range(1, 10000));
+  app->add_option("--json", options->json_path, "write a JSON report to FILE");
+  app->add_option("--junit", options->junit_path, "write a JUnit XML report to FILE");
+  app->add_flag("--verbose", options->verbose, "print evidence for passing cases too");
+}
+
+// The declaration flags as given, so a fuzz replay line repeats them.
+std::string ReplayPrefix(CLI::App* fuzz) {
+  std::string prefix = "forkcheck fuzz";
+  for (const char* name : {"--profile", "--idle-timeout", "--max-children", "--reap-grace", "--status-pattern",
+                           "--timeout-scale"}) {
+    CLI::Option* option = fuzz->get_option(name);
+    if (option->count() > 0) prefix += std::string(" ") + name + "='" + option->as<std::string>() + "'";
+  }
+  return prefix;
+}
+
 // Anything the user did not set explicitly takes the reference server's
 // declarations, so a bare `forkcheck` checks it with every profile on.
-void ApplyReferenceDefaults(CLI::App& app, RunnerOptions* options) {
+void ApplyReferenceDefaults(CLI::App* app, RunnerOptions* options) {
   ReferenceDeclarations defaults = ReferenceServerDeclarations();
-  if (app.count("--profile") == 0) options->declared.profiles = defaults.declared.profiles;
-  if (app.count("--idle-timeout") == 0) options->declared.idle_timeout_ms = defaults.declared.idle_timeout_ms;
-  if (app.count("--max-children") == 0) options->declared.max_children = defaults.declared.max_children;
-  if (app.count("--shutdown-grace") == 0) options->declared.shutdown_grace_ms = defaults.declared.shutdown_grace_ms;
+  if (app->count("--profile") == 0) options->declared.profiles = defaults.declared.profiles;
+  if (app->count("--idle-timeout") == 0) options->declared.idle_timeout_ms = defaults.declared.idle_timeout_ms;
+  if (app->count("--max-children") == 0) options->declared.max_children = defaults.declared.max_children;
+  if (app->count("--shutdown-grace") == 0) options->declared.shutdown_grace_ms = defaults.declared.shutdown_grace_ms;
   options->command = defaults.command;
+}
+
+bool ApplyProfiles(const std::string& profiles, RunnerOptions* options, int* exit_code) {
+  for (const std::string& profile : SplitCommas(profiles)) {
+    if (kProfiles.count(profile) == 0) {
+      std::cerr << "forkcheck: unknown profile '" << profile << "' (known: core,status,hooks,alarm,limit,shutdown)\n";
+      *exit_code = kExitUsage;
+      return false;
+    }
+    options->declared.profiles.insert(profile);
+  }
+  return true;
 }
 
 }  // namespace
@@ -44,37 +107,15 @@ bool MatchesAnyGlob(const std::string& id, const std::vector<std::string>& globs
 std::optional<RunnerOptions> ParseOptions(int argc, char** argv, int* exit_code) {
   RunnerOptions options;
   options.seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000007;
-  CLI::App app{
-      "forkcheck: checks a fork-per-connection TCP echo server against conformance/SPEC.md.\n"
-      "Usage: forkcheck [OPTIONS] [-- COMMAND [ARGS...]]\n"
-      "A {port} in ARGS is replaced by a free port; without it the server gets a listening\n"
-      "socket by socket activation (fd 3, LISTEN_FDS=1). With no COMMAND the bundled\n"
-      "reference server is checked with every profile on.\n"
-      "Exit: 0 every MUST passed, 1 a MUST failed, 2 usage or infrastructure error.",
-      "forkcheck"};
-  std::string profiles, only, skip;
-  app.add_option("--profile", profiles, "comma list of core,status,hooks,alarm,limit,shutdown (core is always on)");
-  app.add_option("--idle-timeout", options.declared.idle_timeout_ms, "declared idle timeout T in ms (alarm profile)")
-      ->check(CLI::Range(1, 3600000));
-  app.add_option("--max-children", options.declared.max_children, "declared cap on live children (limit profile)")
-      ->check(CLI::Range(1, 100000));
-  app.add_option("--shutdown-grace", options.declared.shutdown_grace_ms, "declared shutdown grace in ms (shutdown profile)")
-      ->check(CLI::Range(0, 3600000));
-  app.add_option("--status-pattern", options.declared.status_pattern,
-                 "regex for status lines, named groups pid and code/signal/core or raw");
-  app.add_option("--reap-grace", options.declared.reap_grace_ms, "how long a zombie may live, ms (default 1000)")
-      ->check(CLI::Range(1, 600000));
-  app.add_option("--only", only, "comma list of ID globs to run (e.g. REAP-*,ECHO-1)");
-  app.add_option("--skip", skip, "comma list of ID globs to leave out");
-  app.add_flag("--list", options.list, "list IDs, levels, profiles and titles, then exit");
-  app.add_option("--seed", options.seed, "seed for payloads and schedules (printed in every report)");
-  app.add_option("--repeat", options.repeat, "run each case N times")->check(CLI::Range(1, 10000));
-  app.add_option("--json", options.json_path, "write a JSON report to FILE");
-  app.add_option("--junit", options.junit_path, "write a JUnit XML report to FILE");
-  app.add_option("--timeout-scale", options.timeout_scale, "multiply every deadline by F")
-      ->check(CLI::Range(0.1, 100.0));
-  app.add_flag("--verbose", options.verbose, "print evidence for passing cases too");
-  app.add_option("command", options.command, "the server command, after --");
+  RunnerOptions fuzz_options = options;
+  CLI::App app{kDescription, "forkcheck"};
+  std::string profiles, only, skip, fuzz_profiles;
+  AddDeclarations(&app, &options, &profiles);
+  AddCheckOptions(&app, &options, &only, &skip);
+  CLI::App* fuzz = app.add_subcommand(
+      "fuzz", "random schedules of client actions and faults against a model; a failure is shrunk to a minimal schedule");
+  AddDeclarations(fuzz, &fuzz_options, &fuzz_profiles);
+  fuzz->add_option("--runs", fuzz_options.runs, "schedules to try (run i uses seed + i)")->check(CLI::Range(1, 100000));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -86,17 +127,17 @@ std::optional<RunnerOptions> ParseOptions(int argc, char** argv, int* exit_code)
     *exit_code = kExitUsage;
     return std::nullopt;
   }
-  for (const std::string& profile : SplitCommas(profiles)) {
-    if (kProfiles.count(profile) == 0) {
-      std::cerr << "forkcheck: unknown profile '" << profile << "' (known: core,status,hooks,alarm,limit,shutdown)\n";
-      *exit_code = kExitUsage;
-      return std::nullopt;
-    }
-    options.declared.profiles.insert(profile);
+  if (fuzz->parsed()) {
+    if (!ApplyProfiles(fuzz_profiles, &fuzz_options, exit_code)) return std::nullopt;
+    fuzz_options.fuzz = true;
+    fuzz_options.replay_prefix = ReplayPrefix(fuzz);
+    if (fuzz_options.command.empty()) ApplyReferenceDefaults(fuzz, &fuzz_options);
+    return fuzz_options;
   }
+  if (!ApplyProfiles(profiles, &options, exit_code)) return std::nullopt;
   options.only = SplitCommas(only);
   options.skip = SplitCommas(skip);
-  if (options.command.empty()) ApplyReferenceDefaults(app, &options);
+  if (options.command.empty()) ApplyReferenceDefaults(&app, &options);
   return options;
 }
 

@@ -22,6 +22,10 @@ struct RunnerOptions {
   std::string junit_path;
   double timeout_scale = 1.0;
   bool verbose = false;
+  // `forkcheck fuzz`: random schedules against a model, shrunk on failure.
+  bool fuzz = false;
+  int runs = 100;
+  std::string replay_prefix;  // "forkcheck fuzz" and the declaration flags given
 };
 
 // Exit codes of forkcheck, stable and documented in conformance/README.md.
