@@ -2,7 +2,6 @@
 // on the same server without it (and on a correct server written differently).
 #include <gtest/gtest.h>
 
-#include "conformance/harness/own_children.h"
 #include "conformance/harness/procfs.h"
 #include "scenarios/test_support.h"
 
@@ -46,12 +45,6 @@ const Planted kPlanted[] = {
     {"ALRM-3", "no-rearm"},
 };
 
-std::string TestName(std::string text) {
-  for (char& c : text)
-    if (c == '-') c = '_';
-  return text;
-}
-
 class MutantCase : public testing::Test {
  public:
   MutantCase(std::string id, std::string bug, bool expect_fail)
@@ -79,12 +72,14 @@ class MutantCase : public testing::Test {
 };
 
 void Register(const std::string& suite, const std::string& id, const std::string& bug, bool expect_fail) {
-  std::string name = TestName(id) + "_" + TestName(bug);
+  std::string name = GtestName(id) + "_" + GtestName(bug);
   testing::RegisterTest(suite.c_str(), name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
                         [id, bug, expect_fail]() -> testing::Test* { return new MutantCase(id, bug, expect_fail); });
 }
 
-void RegisterAll() {
+}  // namespace
+
+void RegisterScenarioTests() {
   for (const Planted& planted : kPlanted) Register("FailsOnItsBug", planted.id, planted.bug, true);
   for (const Scenario& scenario : AllScenarios()) {
     Register("PassesWithoutBug", scenario.requirement.id, "none", false);
@@ -93,12 +88,4 @@ void RegisterAll() {
   }
 }
 
-}  // namespace
 }  // namespace forkcheck
-
-int main(int argc, char** argv) {
-  testing::InitGoogleTest(&argc, argv);
-  forkcheck::BecomeSubreaper();
-  forkcheck::RegisterAll();
-  return RUN_ALL_TESTS();
-}

@@ -2,7 +2,6 @@
 // strategy: every requirement passes (or is skipped with a stated reason).
 #include <gtest/gtest.h>
 
-#include "conformance/harness/own_children.h"
 #include "conformance/harness/procfs.h"
 #include "scenarios/test_support.h"
 
@@ -27,13 +26,13 @@ class ReferenceCase : public testing::Test {
   std::string reaper_;
 };
 
-void RegisterAll() {
+}  // namespace
+
+void RegisterScenarioTests() {
   for (const char* reaper : {"handler", "signalfd"}) {
     for (const Scenario& scenario : AllScenarios()) {
       std::string id = scenario.requirement.id;
-      std::string name = id;
-      for (char& c : name)
-        if (c == '-') c = '_';
+      std::string name = GtestName(id);
       testing::RegisterTest(("Reference_" + std::string(reaper)).c_str(), name.c_str(), nullptr, nullptr,
                             __FILE__, __LINE__, [id, reaper]() -> testing::Test* {
                               return new ReferenceCase(id, reaper);
@@ -42,12 +41,4 @@ void RegisterAll() {
   }
 }
 
-}  // namespace
 }  // namespace forkcheck
-
-int main(int argc, char** argv) {
-  testing::InitGoogleTest(&argc, argv);
-  forkcheck::BecomeSubreaper();
-  forkcheck::RegisterAll();
-  return RUN_ALL_TESTS();
-}

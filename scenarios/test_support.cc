@@ -43,6 +43,12 @@ CaseConfig ReferenceConfig(const std::string& reaper) {
   return config;
 }
 
+std::string GtestName(std::string text) {
+  for (char& c : text)
+    if (c == '-') c = '_';
+  return text;
+}
+
 CaseResult RunScenario(const std::string& id, const CaseConfig& config) {
   const Scenario* scenario = FindScenario(id);
   if (scenario == nullptr) {

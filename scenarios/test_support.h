@@ -20,6 +20,13 @@ CaseConfig ReferenceConfig(const std::string& reaper);
 // Runs scenario `id` once with `config`.
 CaseResult RunScenario(const std::string& id, const CaseConfig& config);
 
+// "REAP-2" -> "REAP_2": a requirement ID as a GoogleTest name.
+std::string GtestName(std::string text);
+
+// Defined by each test binary: registers its cases (testing::RegisterTest).
+// The shared main makes the test a subreaper, then calls it.
+void RegisterScenarioTests();
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_SCENARIOS_TEST_SUPPORT_H_
