@@ -2,12 +2,15 @@
 #include <dirent.h>
 #include <sys/resource.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <set>
 #include <thread>
 
 #include "conformance/harness/procfs.h"
+#include "conformance/inject/fault_plan.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 
@@ -35,17 +38,17 @@ int LowestFreeFd(pid_t pid) {
   return fd;
 }
 
-Outcome Run(Context& context) {
+struct StormVerdict {
+  bool provoked = false;
+  std::string failure;  // "" when the server backed off and recovered
+  std::string summary;
+};
+
+// With accept() failing (however `how` made it fail), queues 3 clients and
+// measures the server's CPU over 2 s; `end` lifts the fault, after which
+// every client still waiting must be served.
+StormVerdict Storm(Context& context, const std::string& how, const std::function<void()>& end) {
   pid_t server = context.sut.pid();
-  std::string why;
-  if (!EchoesOnce(context.sut, "warm-up\n", Scaled(Millis(2000)), &why)) return Outcome::Fail(why);
-  rlimit original{};
-  if (prlimit(server, RLIMIT_NOFILE, nullptr, &original) != 0)
-    return Outcome::Skip(std::string("cannot read the server's RLIMIT_NOFILE: ") + std::strerror(errno));
-  rlimit lowered = original;
-  lowered.rlim_cur = static_cast<rlim_t>(LowestFreeFd(server));
-  if (prlimit(server, RLIMIT_NOFILE, &lowered, nullptr) != 0)
-    return Outcome::Skip(std::string("cannot lower the server's RLIMIT_NOFILE: ") + std::strerror(errno));
   std::vector<TcpClient> queued;
   for (int i = 0; i < 3; ++i) {
     auto client = context.sut.Connect();
@@ -60,33 +63,98 @@ Outcome Run(Context& context) {
   auto after = ReadProcStat(server);
   double wall = MillisSince(start);
   // A blocking accept() already in progress holds a descriptor reserved
-  // before the limit was lowered: that one client may be served anyway.
+  // before the fault began: that one client may be served anyway.
   std::vector<TcpClient*> waiting;
   for (TcpClient& client : queued)
     if (client.ReadUpTo(1, Millis(0)) != "q") waiting.push_back(&client);
-  prlimit(server, RLIMIT_NOFILE, &original, nullptr);
-  if (!before || !after) return Outcome::Fail("the server exited during the EMFILE storm");
-  if (waiting.empty())
-    return Outcome::Skip("RLIMIT_NOFILE " + std::to_string(lowered.rlim_cur) + " did not make accept() fail");
+  end();
+  StormVerdict verdict;
+  verdict.provoked = !waiting.empty();
+  if (!before || !after) {
+    verdict.failure = "the server exited during the EMFILE storm (" + how + ")";
+    return verdict;
+  }
   double cpu = CpuMillis(*after) - CpuMillis(*before);
   double share = 100.0 * cpu / wall;
-  std::string storm = "during " + std::to_string(static_cast<int>(wall)) +
-                      " ms of accept() failing with EMFILE (RLIMIT_NOFILE lowered to " +
-                      std::to_string(lowered.rlim_cur) + " with prlimit), the server used " +
-                      std::to_string(static_cast<int>(cpu)) + " ms of CPU (" +
-                      std::to_string(static_cast<int>(share)) + " % of one core)";
-  if (share >= 20.0) return Outcome::Fail(storm + "; the limit is 20 %: it spins");
-  for (size_t i = 0; i < waiting.size(); ++i) {
-    if (waiting[i]->ReadUpTo(1, Scaled(Millis(3000))) != "q")
-      return Outcome::Fail(storm + "; after the limit was restored, queued client " + std::to_string(i + 1) + " of " +
-                           std::to_string(waiting.size()) + " was not served");
+  verdict.summary = "during " + std::to_string(static_cast<int>(wall)) + " ms of accept() failing with EMFILE (" +
+                    how + "), the server used " + std::to_string(static_cast<int>(cpu)) + " ms of CPU (" +
+                    std::to_string(static_cast<int>(share)) + " % of one core)";
+  if (!verdict.provoked) return verdict;
+  if (share >= 20.0) {
+    verdict.failure = verdict.summary + "; the limit is 20 %: it spins";
+    return verdict;
   }
-  return Outcome::Pass(storm + "; the " + std::to_string(waiting.size()) +
-                       " clients queued meanwhile were served once the limit was restored");
+  for (size_t i = 0; i < waiting.size(); ++i)
+    if (waiting[i]->ReadUpTo(1, Scaled(Millis(3000))) != "q") {
+      verdict.failure = verdict.summary + "; once accept() worked again, queued client " + std::to_string(i + 1) +
+                        " of " + std::to_string(waiting.size()) + " was not served";
+      return verdict;
+    }
+  verdict.summary += "; the " + std::to_string(waiting.size()) + " clients queued meanwhile were then served";
+  return verdict;
+}
+
+// The kernel's own EMFILE: the server's RLIMIT_NOFILE lowered with prlimit.
+StormVerdict KernelStorm(Context& context, std::string* unavailable) {
+  pid_t server = context.sut.pid();
+  rlimit original{};
+  if (prlimit(server, RLIMIT_NOFILE, nullptr, &original) != 0) {
+    *unavailable = std::string("cannot read the server's RLIMIT_NOFILE: ") + std::strerror(errno);
+    return {};
+  }
+  rlimit lowered = original;
+  lowered.rlim_cur = static_cast<rlim_t>(LowestFreeFd(server));
+  if (prlimit(server, RLIMIT_NOFILE, &lowered, nullptr) != 0) {
+    *unavailable = std::string("cannot lower the server's RLIMIT_NOFILE: ") + std::strerror(errno);
+    return {};
+  }
+  std::string how = "RLIMIT_NOFILE lowered to " + std::to_string(lowered.rlim_cur) + " with prlimit";
+  StormVerdict verdict = Storm(context, how, [&] { prlimit(server, RLIMIT_NOFILE, &original, nullptr); });
+  if (!verdict.provoked && verdict.failure.empty()) *unavailable = how + " did not make accept() fail";
+  return verdict;
+}
+
+// The preload's EMFILE: every accept() of the parent fails until disarmed.
+StormVerdict InjectedStorm(Context& context, std::string* unavailable) {
+  if (context.faults == nullptr) {
+    *unavailable = context.faults_unavailable;
+    return {};
+  }
+  FaultPlan& faults = *context.faults;
+  faults.Arm(Family::kAccept, {EMFILE, 0, -1, 1, 0, Role::kParent});
+  StormVerdict verdict = Storm(context, faults.backend() + std::string(": accept EMFILE until disarmed [parent]"),
+                               [&] { faults.Disarm(Family::kAccept); });
+  if (!verdict.provoked && verdict.failure.empty()) *unavailable = "the injected EMFILE never reached accept()";
+  return verdict;
+}
+
+std::string Join(const std::vector<std::string>& parts) {
+  std::string text;
+  for (const std::string& part : parts) text += (text.empty() ? "" : "\n") + part;
+  return text;
+}
+
+// Both storms run when both can (the kernel's and the injected EMFILE), so
+// the evidence shows what each backend saw.
+Outcome Run(Context& context) {
+  std::string why;
+  if (!EchoesOnce(context.sut, "warm-up\n", Scaled(Millis(2000)), &why)) return Outcome::Fail(why);
+  std::vector<std::string> passed, failed, skipped;
+  for (auto storm : {KernelStorm, InjectedStorm}) {
+    if (!context.sut.Alive()) break;
+    std::string unavailable;
+    StormVerdict verdict = storm(context, &unavailable);
+    if (!verdict.failure.empty()) failed.push_back(verdict.failure);
+    else if (verdict.provoked) passed.push_back(verdict.summary);
+    else skipped.push_back(unavailable);
+  }
+  if (!failed.empty()) return Outcome::Fail(Join(failed));
+  if (passed.empty()) return Outcome::Skip(Join(skipped));
+  return Outcome::Pass(Join(passed));
 }
 
 }  // namespace
 
-FORKCHECK_SCENARIO(emfile_1, kEmfile1, Run);
+FORKCHECK_FAULT_SCENARIO(emfile_1, kEmfile1, Run);
 
 }  // namespace forkcheck

@@ -77,6 +77,19 @@ void Register(const std::string& suite, const std::string& id, const std::string
                         [id, bug, expect_fail]() -> testing::Test* { return new MutantCase(id, bug, expect_fail); });
 }
 
+// Done when of the fault-injection issue: the spinning server is flagged by
+// the injected EMFILE and by the kernel's own, each on its own evidence.
+TEST(EmfileSpin, FlaggedByTheKernelAndByThePreload) {
+  CaseResult result = RunScenario("EMFILE-1", MutantConfig("emfile-spin"));
+  EXPECT_EQ(result.outcome.verdict, Verdict::kFail);
+  EXPECT_NE(result.outcome.evidence.find("with prlimit), the server used"), std::string::npos) << result.outcome.evidence;
+  EXPECT_NE(result.outcome.evidence.find("(preload: accept EMFILE"), std::string::npos) << result.outcome.evidence;
+  const std::string& evidence = result.outcome.evidence;
+  size_t first = evidence.find("it spins");
+  EXPECT_NE(first, std::string::npos) << evidence;
+  EXPECT_NE(evidence.find("it spins", first + 1), std::string::npos) << "only one backend flagged it: " << evidence;
+}
+
 }  // namespace
 
 void RegisterScenarioTests() {
