@@ -90,6 +90,7 @@ TEST_F(ForkcheckTest, BadInputGivesOneLineNamingItAndExitTwo) {
       {{"--status-pattern=(unclosed"}, "--status-pattern"},
       {{"--status-pattern=no groups"}, "pid"},
       {{"--", "/nonexistent/server"}, "/nonexistent/server"},
+      {{"--backends=preload,tea"}, "tea"},
   };
   for (const BadInput& bad : cases) {
     ProcessResult result = Forkcheck(bad.args, Millis(10000));
@@ -185,6 +186,21 @@ TEST_F(ForkcheckTest, CrashingServerFailsWithItsStatus) {
                                     "--port={port}"});
   EXPECT_EQ(result.exit_code(), 1) << result.out;
   EXPECT_NE(result.out.find("killed by signal 6"), std::string::npos) << result.out;
+}
+
+TEST_F(ForkcheckTest, BackendsSelectsHowFaultsAreInjected) {
+  std::vector<std::string> server = {"--", Runfile("scenarios/testdata/mutant_server"), "--port={port}",
+                                     "--bug=exit-on-fork-fail"};
+  std::vector<std::string> args = {"--only=FORK-1", "--backends=strace"};
+  args.insert(args.end(), server.begin(), server.end());
+  ProcessResult result = Forkcheck(args);
+  EXPECT_EQ(result.exit_code(), 1) << result.out;
+  EXPECT_NE(result.out.find("(strace: fork EAGAIN"), std::string::npos) << result.out;
+  args = {"--only=INTR-2", "--backends=kernel"};
+  args.insert(args.end(), server.begin(), server.end());
+  result = Forkcheck(args);
+  EXPECT_NE(result.out.find("SKIP  INTR-2"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("not selected (--backends)"), std::string::npos) << result.out;
 }
 
 TEST_F(ForkcheckTest, RepeatAggregatesRuns) {

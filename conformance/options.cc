@@ -33,7 +33,7 @@ std::vector<std::string> SplitCommas(const std::string& text) {
 }
 
 // What the user declares about the server: shared by the checks and fuzz.
-void AddDeclarations(CLI::App* app, RunnerOptions* options, std::string* profiles) {
+void AddDeclarations(CLI::App* app, RunnerOptions* options, std::string* profiles, std::string* backends) {
   app->add_option("--profile", *profiles, "comma list of core,status,hooks,alarm,limit,shutdown (core is always on)");
   app->add_option("--idle-timeout", options->declared.idle_timeout_ms, "declared idle timeout T in ms (alarm profile)")
       ->check(CLI::Range(1, 3600000));
@@ -46,6 +46,7 @@ void AddDeclarations(CLI::App* app, RunnerOptions* options, std::string* profile
                   "regex for status lines, named groups pid and code/signal/core or raw");
   app->add_option("--reap-grace", options->declared.reap_grace_ms, "how long a zombie may live, ms (default 1000)")
       ->check(CLI::Range(1, 600000));
+  app->add_option("--backends", *backends, "comma list of fault backends to use: preload,strace,kernel (default all)");
   app->add_option("--seed", options->seed, "seed for payloads and schedules (printed in every report)");
   app->add_option("--timeout-scale", options->timeout_scale, "multiply every deadline by F")
       ->check(CLI::Range(0.1, 100.0));
@@ -66,7 +67,7 @@ void AddCheckOptions(CLI::App* app, RunnerOptions* options, std::string* only, s
 std::string ReplayPrefix(CLI::App* fuzz) {
   std::string prefix = "forkcheck fuzz";
   for (const char* name : {"--profile", "--idle-timeout", "--max-children", "--reap-grace", "--status-pattern",
-                           "--timeout-scale"}) {
+                           "--timeout-scale", "--backends"}) {
     CLI::Option* option = fuzz->get_option(name);
     if (option->count() > 0) prefix += std::string(" ") + name + "='" + option->as<std::string>() + "'";
   }
@@ -82,6 +83,20 @@ void ApplyReferenceDefaults(CLI::App* app, RunnerOptions* options) {
   if (app->count("--max-children") == 0) options->declared.max_children = defaults.declared.max_children;
   if (app->count("--shutdown-grace") == 0) options->declared.shutdown_grace_ms = defaults.declared.shutdown_grace_ms;
   options->command = defaults.command;
+}
+
+bool ApplyBackends(const std::string& backends, RunnerOptions* options, int* exit_code) {
+  if (backends.empty()) return true;
+  options->declared.backends.clear();
+  for (const std::string& backend : SplitCommas(backends)) {
+    if (backend != "preload" && backend != "strace" && backend != "kernel") {
+      std::cerr << "forkcheck: unknown fault backend '" << backend << "' (known: preload,strace,kernel)\n";
+      *exit_code = kExitUsage;
+      return false;
+    }
+    options->declared.backends.insert(backend);
+  }
+  return true;
 }
 
 bool ApplyProfiles(const std::string& profiles, RunnerOptions* options, int* exit_code) {
@@ -109,12 +124,12 @@ std::optional<RunnerOptions> ParseOptions(int argc, char** argv, int* exit_code)
   options.seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000007;
   RunnerOptions fuzz_options = options;
   CLI::App app{kDescription, "forkcheck"};
-  std::string profiles, only, skip, fuzz_profiles;
-  AddDeclarations(&app, &options, &profiles);
+  std::string profiles, only, skip, fuzz_profiles, backends, fuzz_backends;
+  AddDeclarations(&app, &options, &profiles, &backends);
   AddCheckOptions(&app, &options, &only, &skip);
   CLI::App* fuzz = app.add_subcommand(
       "fuzz", "random schedules of client actions and faults against a model; a failure is shrunk to a minimal schedule");
-  AddDeclarations(fuzz, &fuzz_options, &fuzz_profiles);
+  AddDeclarations(fuzz, &fuzz_options, &fuzz_profiles, &fuzz_backends);
   fuzz->add_option("--runs", fuzz_options.runs, "schedules to try (run i uses seed + i)")->check(CLI::Range(1, 100000));
   try {
     app.parse(argc, argv);
@@ -128,13 +143,16 @@ std::optional<RunnerOptions> ParseOptions(int argc, char** argv, int* exit_code)
     return std::nullopt;
   }
   if (fuzz->parsed()) {
-    if (!ApplyProfiles(fuzz_profiles, &fuzz_options, exit_code)) return std::nullopt;
+    if (!ApplyProfiles(fuzz_profiles, &fuzz_options, exit_code) ||
+        !ApplyBackends(fuzz_backends, &fuzz_options, exit_code))
+      return std::nullopt;
     fuzz_options.fuzz = true;
     fuzz_options.replay_prefix = ReplayPrefix(fuzz);
     if (fuzz_options.command.empty()) ApplyReferenceDefaults(fuzz, &fuzz_options);
     return fuzz_options;
   }
-  if (!ApplyProfiles(profiles, &options, exit_code)) return std::nullopt;
+  if (!ApplyProfiles(profiles, &options, exit_code) || !ApplyBackends(backends, &options, exit_code))
+    return std::nullopt;
   options.only = SplitCommas(only);
   options.skip = SplitCommas(skip);
   if (options.command.empty()) ApplyReferenceDefaults(&app, &options);

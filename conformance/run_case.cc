@@ -52,9 +52,11 @@ class Watchdog {
 
 // The plan must be in place before the server starts: the preload backend
 // works through the server's environment.
-std::unique_ptr<FaultPlan> PlanFaults(const Scenario& scenario, SutSpec* spec, std::string* why) {
+std::unique_ptr<FaultPlan> PlanFaults(const Scenario& scenario, const Declared& declared, SutSpec* spec,
+                                      std::string* why) {
   if (!scenario.needs_faults || spec->argv.empty()) return nullptr;
-  std::unique_ptr<FaultPlan> plan = FaultPlan::ForProgram(ResolveProgram(spec->argv[0]), spec->workdir, why);
+  std::unique_ptr<FaultPlan> plan = FaultPlan::ForProgram(ResolveProgram(spec->argv[0]), spec->workdir,
+                                                              declared.backends, why);
   if (plan)
     for (const std::string& variable : plan->Environment()) spec->extra_env.push_back(variable);
   return plan;
@@ -63,7 +65,7 @@ std::unique_ptr<FaultPlan> PlanFaults(const Scenario& scenario, SutSpec* spec, s
 Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseResult* result) {
   std::string error, no_faults;
   SutSpec spec = config.spec;
-  std::unique_ptr<FaultPlan> faults = PlanFaults(scenario, &spec, &no_faults);
+  std::unique_ptr<FaultPlan> faults = PlanFaults(scenario, config.declared, &spec, &no_faults);
   std::unique_ptr<Sut> sut = Sut::Start(spec, &error);
   if (!sut) return Outcome::Fail("the server did not start: " + error);
   if (faults && !faults->Attach(sut->pid(), &no_faults)) faults.reset();

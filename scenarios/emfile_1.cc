@@ -97,6 +97,10 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
 // The kernel's own EMFILE: the server's RLIMIT_NOFILE lowered with prlimit.
 StormVerdict KernelStorm(Context& context, std::string* unavailable) {
   pid_t server = context.sut.pid();
+  if (!context.declared.Allows("kernel")) {
+    *unavailable = "kernel backend (RLIMIT_NOFILE) not selected (--backends)";
+    return {};
+  }
   rlimit original{};
   if (prlimit(server, RLIMIT_NOFILE, nullptr, &original) != 0) {
     *unavailable = std::string("cannot read the server's RLIMIT_NOFILE: ") + std::strerror(errno);

@@ -66,7 +66,9 @@ Outcome Run(Context& context) {
     done = context.faults->Describe();
   }
   // A genuine EAGAIN from the kernel as well, when the runner may use cgroups.
-  if (auto group = PidsCgroup::Create(context.sut.pid(), &no_cgroup)) {
+  if (!context.declared.Allows("kernel")) {
+    no_cgroup = "kernel backend (cgroup pids.max) not selected (--backends)";
+  } else if (auto group = PidsCgroup::Create(context.sut.pid(), &no_cgroup)) {
     if (std::string failure = WithCgroup(context, *group); !failure.empty())
       return Outcome::Fail(failure + " (" + group->Describe() + ")");
     done += (done.empty() ? "" : "; ") + group->Describe() + " set to 0";

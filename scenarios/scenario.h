@@ -46,7 +46,10 @@ struct Declared {
   int shutdown_grace_ms = 5000;
   int reap_grace_ms = 1000;
   std::string status_pattern = kDefaultStatusPattern;
+  // Fault backends the kit may use (--backends): preload, strace, kernel.
+  std::set<std::string> backends{"preload", "strace", "kernel"};
   bool Has(const std::string& profile) const { return profiles.count(profile) > 0; }
+  bool Allows(const std::string& backend) const { return backends.count(backend) > 0; }
 };
 
 // Everything a scenario may use: a fresh server, the declarations, a seeded

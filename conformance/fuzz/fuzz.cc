@@ -35,7 +35,7 @@ bool ForkFailuresReach(const FuzzOptions& options, const std::string& workdir, s
     *why = "fork failures not requested";
     return false;
   }
-  return FaultPlan::ForProgram(ResolveProgram(options.argv[0]), workdir, why) != nullptr;
+  return FaultPlan::ForProgram(ResolveProgram(options.argv[0]), workdir, options.declared.backends, why) != nullptr;
 }
 
 FuzzModel InitialModel(const FuzzOptions& options, bool fork_failures) {

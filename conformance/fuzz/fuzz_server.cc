@@ -46,7 +46,8 @@ bool FuzzServer::Start(std::string* error) {
   spec.start_timeout = Scaled(Millis(5000));
   if (setup_.options->fork_failures && !spec.argv.empty()) {
     std::string why;
-    faults_ = FaultPlan::ForProgram(ResolveProgram(spec.argv[0]), setup_.workdir, &why);
+    faults_ = FaultPlan::ForProgram(ResolveProgram(spec.argv[0]), setup_.workdir,
+                                    setup_.options->declared.backends, &why);
     if (faults_)
       for (const std::string& variable : faults_->Environment()) spec.extra_env.push_back(variable);
   }

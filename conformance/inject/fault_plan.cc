@@ -51,12 +51,12 @@ std::unique_ptr<FaultPlan> FaultPlan::Create(const std::string& workdir, std::st
 }
 
 std::unique_ptr<FaultPlan> FaultPlan::ForProgram(const std::string& program, const std::string& workdir,
-                                                 std::string* why) {
-  std::string no_preload;
-  if (PreloadReaches(program, &no_preload)) return Create(workdir, why);
-  std::string no_strace;
-  if (auto backend = MakeStraceBackend(workdir, &no_strace))
-    return std::make_unique<FaultPlan>(std::move(backend));
+                                                 const std::set<std::string>& allowed, std::string* why) {
+  std::string no_preload = "not selected (--backends)";
+  if (allowed.count("preload") && PreloadReaches(program, &no_preload)) return Create(workdir, why);
+  std::string no_strace = "not selected (--backends)";
+  if (allowed.count("strace"))
+    if (auto backend = MakeStraceBackend(workdir, &no_strace)) return std::make_unique<FaultPlan>(std::move(backend));
   *why = "no fault-injection backend reaches the server: preload: " + no_preload + "; strace: " + no_strace;
   return nullptr;
 }

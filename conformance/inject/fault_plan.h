@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,7 +57,9 @@ class FaultPlan {
   static std::unique_ptr<FaultPlan> Create(const std::string& workdir, std::string* error);
   // The first backend that reaches `program` (preload for a dynamic binary,
   // strace for a static one); null with the reason when none does.
+  // Only the backends named in `allowed` ("preload", "strace") are tried.
   static std::unique_ptr<FaultPlan> ForProgram(const std::string& program, const std::string& workdir,
+                                               const std::set<std::string>& allowed,
                                                std::string* why);
   explicit FaultPlan(std::unique_ptr<FaultBackend> backend);
   ~FaultPlan();
