@@ -22,7 +22,7 @@ std::string FirstDifference(const std::string& sent, const std::string& got) {
 Outcome Run(Context& context) {
   const size_t sizes[] = {1, 1000, 65536 + 7, 1 << 20};
   for (size_t size : sizes) {
-    std::string payload = RandomBytes(context.random, size);
+    std::string payload = RandomBytes(context.random, size);  // before connecting: no idle time
     auto client = context.sut.Connect();
     if (!client) return Outcome::Fail("could not connect to port " + std::to_string(context.sut.port()));
     EchoResult result = EchoExchange(*client, payload, 1 + context.random() % 65536,

@@ -56,10 +56,11 @@ size_t SendUntilStalled(TcpClient& client, const std::string& payload) {
 // Back-pressure with a signal storm: the child's writes block and are
 // interrupted part-way; every byte must still come back, in order.
 std::string BackPressureFailure(Context& context) {
+  // Made before the session opens, so no idle timeout runs meanwhile.
+  std::string payload = RandomBytes(context.random, 16 << 20);
   std::string why;
   auto session = OpenSession(context.sut, &why);
   if (!session) return why;
-  std::string payload = RandomBytes(context.random, 16 << 20);
   SignalStorm storm(session->child, SIGCHLD, std::chrono::microseconds(100));
   size_t stalled_at = SendUntilStalled(session->client, payload);
   EchoResult rest = EchoExchange(session->client, payload.substr(stalled_at), 65536, context.random(),
@@ -75,10 +76,10 @@ std::string BackPressureFailure(Context& context) {
 
 Outcome Run(Context& context) {
   if (std::string failure = BackPressureFailure(context); !failure.empty()) return Outcome::Fail(failure);
+  std::string payload = RandomBytes(context.random, 1 << 20);
   std::string why;
   auto session = OpenSession(context.sut, &why);
   if (!session) return Outcome::Fail(why);
-  std::string payload = RandomBytes(context.random, 1 << 20);
   std::string not_injected = ArmTransfers(context);
   SignalStorm storm(session->child, SIGCHLD, std::chrono::microseconds(100));
   EchoResult result = EchoExchange(session->client, payload, 4096, context.random(),

@@ -100,7 +100,10 @@ std::string PidList(const std::vector<pid_t>& pids, size_t max_shown) {
 
 std::string RandomBytes(std::mt19937_64& random, size_t size) {
   std::string bytes(size, '\0');
-  for (char& byte : bytes) byte = static_cast<char>(random() & 0xff);
+  for (size_t at = 0; at < size; at += 8) {
+    uint64_t word = random();
+    for (size_t i = at; i < size && i < at + 8; ++i, word >>= 8) bytes[i] = static_cast<char>(word & 0xff);
+  }
   return bytes;
 }
 
