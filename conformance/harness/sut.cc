@@ -183,8 +183,12 @@ bool Sut::Launch(const SutSpec& spec, int listen_fd, std::string* error) {
   return true;
 }
 
+// Ready means a process of the server's tree holds the accepted probe, not
+// merely that the kernel completed the handshake: otherwise the child that
+// serves the probe could appear and end in the middle of the first case.
 bool Sut::AwaitReady(Millis budget, bool activated, std::string* error) {
   Deadline deadline(budget);
+  bool connected = activated;
   while (!deadline.Expired()) {
     if (auto status = ExitStatus()) {
       *error = "the server " + DescribeWaitStatus(*status) + " before it served a connection";
@@ -194,15 +198,16 @@ bool Sut::AwaitReady(Millis budget, bool activated, std::string* error) {
     }
     auto probe = TcpClient::Connect(port_, std::min(Millis(50), deadline.Remaining()));
     if (!probe) continue;
-    // With socket activation the kernel accepts for the server; it is ready
-    // once some process of its tree holds the accepted connection.
-    if (!activated || TreeHolds(*probe, deadline.Remaining())) return true;
+    connected = true;
+    if (TreeHolds(*probe, deadline.Remaining())) return true;
   }
-  *error = activated
-               ? "the server never accepted a connection on its inherited socket (fd 3) within " +
-                     std::to_string(budget.count()) + " ms"
-               : "the server never listened on port " + std::to_string(port_) + " within " +
-                     std::to_string(budget.count()) + " ms";
+  std::string within = " within " + std::to_string(budget.count()) + " ms";
+  if (!connected) {
+    *error = "the server never listened on port " + std::to_string(port_) + within;
+  } else {
+    *error = std::string("the server never accepted a connection") +
+             (activated ? " on its inherited socket (fd 3)" : " on port " + std::to_string(port_)) + within;
+  }
   return false;
 }
 
