@@ -199,7 +199,11 @@ bool Sut::AwaitReady(Millis budget, bool activated, std::string* error) {
     auto probe = TcpClient::Connect(port_, std::min(Millis(50), deadline.Remaining()));
     if (!probe) continue;
     connected = true;
-    if (TreeHolds(*probe, deadline.Remaining())) return true;
+    // A server that dies on its first connection ends the wait at once.
+    bool held = false;
+    PollUntil([&] { return ExitStatus().has_value() || (held = TreeHolds(*probe, Millis(0))); },
+              deadline.Remaining(), Millis(1));
+    if (held) return true;
   }
   std::string within = " within " + std::to_string(budget.count()) + " ms";
   if (!connected) {
