@@ -43,6 +43,8 @@ int Main(int argc, char** argv) {
   int exit_code = kExitUsage;
   std::optional<RunnerOptions> options = ParseOptions(argc, argv, &exit_code);
   if (!options) return exit_code;
+  // Ctrl-C or a CI timeout must not leave the server under test running.
+  KillDescendantsOnTermination();
   if (options->fuzz) return Fuzz(*options);
   if (options->list) {
     PrintList(std::cout);

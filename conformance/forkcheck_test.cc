@@ -1,6 +1,9 @@
 // The forkcheck binary as a user runs it: exit codes, usage errors, reports,
 // and that nothing it started outlives it, whatever the server does.
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -201,6 +204,28 @@ TEST_F(ForkcheckTest, BackendsSelectsHowFaultsAreInjected) {
   result = Forkcheck(args);
   EXPECT_NE(result.out.find("SKIP  INTR-2"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("not selected (--backends)"), std::string::npos) << result.out;
+}
+
+TEST_F(ForkcheckTest, SigtermToForkcheckLeavesNothingRunning) {
+  std::string forkcheck = Runfile("conformance/forkcheck");
+  pid_t pid = fork();
+  if (pid == 0) {
+    int devnull = open("/dev/null", O_WRONLY);
+    dup2(devnull, STDOUT_FILENO);
+    execl(forkcheck.c_str(), forkcheck.c_str(), "--only=ALRM-3", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Once the server under test runs, stop forkcheck the way Ctrl-C or a CI timeout would.
+  auto has_grandchild = [&] {
+    for (const ProcStat& proc : DescendantsOf(getpid()))
+      if (proc.ppid == pid) return true;
+    return false;
+  };
+  ASSERT_TRUE(PollUntil(has_grandchild, Millis(20000)));
+  kill(pid, SIGTERM);
+  auto status = AwaitOwnChild(pid, Millis(20000));
+  ASSERT_TRUE(status.has_value());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 128 + SIGTERM) << *status;
 }
 
 TEST_F(ForkcheckTest, RepeatAggregatesRuns) {

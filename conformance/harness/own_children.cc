@@ -5,6 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <pthread.h>
+
 #include <map>
 #include <mutex>
 #include <thread>
@@ -51,6 +53,19 @@ std::optional<int> AwaitOwnChild(pid_t pid, Millis budget) {
       },
       budget, Millis(1));
   return status;
+}
+
+void KillDescendantsOnTermination() {
+  static sigset_t stops;
+  sigemptyset(&stops);
+  for (int signo : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stops, signo);
+  pthread_sigmask(SIG_BLOCK, &stops, nullptr);
+  std::thread([] {
+    int signo = 0;
+    sigwait(&stops, &signo);
+    KillAllDescendants(Millis(10000));
+    _exit(128 + signo);
+  }).detach();
 }
 
 int KillAllDescendants(Millis budget) {

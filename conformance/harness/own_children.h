@@ -23,6 +23,11 @@ std::optional<int> OwnChildStatus(pid_t pid);
 // Waits for `pid` (a child of this process) to end, until the deadline.
 std::optional<int> AwaitOwnChild(pid_t pid, Millis budget);
 
+// Makes SIGINT, SIGTERM and SIGHUP end this process only after every
+// descendant is killed and reaped (a thread waits for them with sigwait).
+// Call before any other thread starts, so all of them inherit the mask.
+void KillDescendantsOnTermination();
+
 // SIGKILLs every descendant of this process, round after round (a forking
 // server may spawn while it dies), and reaps them, until none is left or
 // the budget runs out. Returns how many processes were killed.
