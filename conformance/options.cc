@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "conformance/harness/loopback.h"
 #include "conformance/reference_server.h"
 
 namespace forkcheck {
@@ -19,7 +20,8 @@ const char kDescription[] =
     "Usage: forkcheck [OPTIONS] [-- COMMAND [ARGS...]]\n"
     "       forkcheck fuzz [OPTIONS] -- COMMAND [ARGS...]\n"
     "A {port} in ARGS is replaced by a free port; without it the server gets a listening\n"
-    "socket by socket activation (fd 3, LISTEN_FDS=1). With no COMMAND the bundled\n"
+    "socket by socket activation (fd 3, LISTEN_FDS=1). Status lines (profile status) are\n"
+    "read from the server's stdout and stderr alike. With no COMMAND the bundled\n"
     "reference server is checked with every profile on.\n"
     "Exit: 0 every MUST passed (fuzz: no violation), 1 a MUST failed (fuzz: a violation),\n"
     "2 usage or infrastructure error.";
@@ -43,7 +45,13 @@ void AddDeclarations(CLI::App* app, RunnerOptions* options, std::string* profile
                   "declared shutdown grace in ms (shutdown profile)")
       ->check(CLI::Range(0, 3600000));
   app->add_option("--status-pattern", options->declared.status_pattern,
-                  "regex for status lines, named groups pid and code/signal/core or raw");
+                  "regex for the status lines, read from both stdout and stderr: named groups pid and "
+                  "code/signal/core, or raw");
+  app->add_option("--host", options->declared.host,
+                  "loopback address to connect to: 127.0.0.1 (default) or ::1; {host} in ARGS is replaced by it")
+      ->check([](const std::string& host) {
+        return IsLoopbackHost(host) ? "" : "'" + host + "' is not a loopback address (127.0.0.1 or ::1)";
+      });
   app->add_option("--reap-grace", options->declared.reap_grace_ms, "how long a zombie may live, ms (default 1000)")
       ->check(CLI::Range(1, 600000));
   app->add_option("--backends", *backends, "comma list of fault backends to use: preload,strace,kernel (default all)");
@@ -67,7 +75,7 @@ void AddCheckOptions(CLI::App* app, RunnerOptions* options, std::string* only, s
 std::string ReplayPrefix(CLI::App* fuzz) {
   std::string prefix = "forkcheck fuzz";
   for (const char* name : {"--profile", "--idle-timeout", "--max-children", "--reap-grace", "--status-pattern",
-                           "--timeout-scale", "--backends"}) {
+                           "--timeout-scale", "--backends", "--host"}) {
     CLI::Option* option = fuzz->get_option(name);
     if (option->count() > 0) prefix += std::string(" ") + name + "='" + option->as<std::string>() + "'";
   }

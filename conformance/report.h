@@ -15,6 +15,8 @@ struct RequirementResult {
   const Scenario* scenario = nullptr;
   Verdict verdict = Verdict::kPass;
   std::string evidence;
+  std::string blocked_by;    // with Verdict::kBlocked: the requirement that blocked it
+  std::string server_death;  // how the server died in the first failed run, if it did
   double duration_ms = 0;
   int runs = 0;
   int failures = 0;
@@ -36,6 +38,11 @@ struct RunReport {
   int Count(Verdict verdict) const;
   int MustFailures() const;
 };
+
+// One line per symptom that recurred across failed cases: "in 9 cases the
+// server exited with status 1, right after one of its children ended;
+// REAP-1 showed it first: fix that first".
+std::vector<std::string> Diagnoses(const RunReport& report);
 
 void PrintResultLine(std::ostream& out, const RequirementResult& result, bool verbose);
 void PrintSummary(std::ostream& out, const RunReport& report);

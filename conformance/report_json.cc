@@ -9,10 +9,11 @@ bool WriteJson(const std::string& path, const RunReport& report, std::string* er
   nlohmann::json results = nlohmann::json::array();
   for (const RequirementResult& result : report.results) {
     const Requirement& requirement = result.scenario->requirement;
-    std::string status = result.verdict == Verdict::kPass   ? "pass"
-                         : result.verdict == Verdict::kFail ? "fail"
-                                                            : "skip";
-    results.push_back({{"id", requirement.id},
+    std::string status = result.verdict == Verdict::kPass      ? "pass"
+                         : result.verdict == Verdict::kFail    ? "fail"
+                         : result.verdict == Verdict::kBlocked ? "blocked"
+                                                               : "skip";
+    nlohmann::json entry = {{"id", requirement.id},
                        {"level", LevelName(requirement.level)},
                        {"profile", requirement.profile},
                        {"title", requirement.title},
@@ -21,7 +22,9 @@ bool WriteJson(const std::string& path, const RunReport& report, std::string* er
                        {"hint", result.verdict == Verdict::kFail ? requirement.hint : ""},
                        {"duration_ms", static_cast<int64_t>(result.duration_ms)},
                        {"runs", result.runs},
-                       {"failed_runs", result.failures}});
+                       {"failed_runs", result.failures}};
+    if (result.verdict == Verdict::kBlocked) entry["blocked_by"] = result.blocked_by;
+    results.push_back(entry);
   }
   LatencySummary latency = SummarizeLatency(report.zombie_lifetimes_ms);
   nlohmann::json document = {
@@ -32,9 +35,11 @@ bool WriteJson(const std::string& path, const RunReport& report, std::string* er
        {{"passed", report.Count(Verdict::kPass)},
         {"failed", report.Count(Verdict::kFail)},
         {"skipped", report.Count(Verdict::kSkip)},
+        {"blocked", report.Count(Verdict::kBlocked)},
         {"must_failed", report.MustFailures()},
         {"conforms", report.MustFailures() == 0},
         {"duration_ms", static_cast<int64_t>(report.duration_ms)}}},
+      {"diagnosis", Diagnoses(report)},
       {"reap_latency_ms",
        {{"p50", latency.p50}, {"p99", latency.p99}, {"max", latency.max}, {"samples", latency.samples}}}};
   std::ofstream out(path);

@@ -39,7 +39,7 @@ bool WriteJunit(const std::string& path, const RunReport& report, std::string* e
       << "<testsuites name=\"forkcheck\" tests=\"" << report.results.size() << "\" failures=\""
       << report.Count(Verdict::kFail) << "\" time=\"" << Seconds(report.duration_ms) << "\">\n"
       << "  <testsuite name=\"forkcheck\" tests=\"" << report.results.size() << "\" failures=\""
-      << report.Count(Verdict::kFail) << "\" skipped=\"" << report.Count(Verdict::kSkip) << "\" time=\""
+      << report.Count(Verdict::kFail) << "\" skipped=\"" << report.Count(Verdict::kSkip) + report.Count(Verdict::kBlocked) << "\" time=\""
       << Seconds(report.duration_ms) << "\">\n"
       << "    <properties><property name=\"seed\" value=\"" << report.seed << "\"/></properties>\n";
   for (const RequirementResult& result : report.results) {
@@ -56,6 +56,9 @@ bool WriteJunit(const std::string& path, const RunReport& report, std::string* e
       out << "      <failure message=\"" << XmlEscape(std::string(LevelName(requirement.level)) + " " +
                                                       requirement.id + " failed")
           << "\">" << XmlEscape(result.evidence + "\nhint: " + requirement.hint) << "</failure>\n";
+    } else if (result.verdict == Verdict::kBlocked) {
+      out << "      <skipped message=\"" << XmlEscape("blocked by " + result.blocked_by + ": " + result.evidence)
+          << "\"/>\n";
     } else {
       out << "      <skipped message=\"" << XmlEscape(result.evidence) << "\"/>\n";
     }

@@ -35,6 +35,8 @@ void PrintResultLine(std::ostream& out, const RequirementResult& result, bool ve
   if (result.verdict == Verdict::kFail) {
     PrintIndented(out, "evidence: ", result.evidence);
     PrintIndented(out, "hint:     ", requirement.hint);
+  } else if (result.verdict == Verdict::kBlocked) {
+    PrintIndented(out, "blocked:  ", "by " + result.blocked_by + ": " + result.evidence);
   } else if (result.verdict == Verdict::kSkip || verbose) {
     if (!result.evidence.empty()) PrintIndented(out, result.verdict == Verdict::kSkip ? "reason:   " : "evidence: ", result.evidence);
   }
@@ -51,9 +53,10 @@ void PrintSummary(std::ostream& out, const RunReport& report) {
   }
   int must_failures = report.MustFailures();
   out << "summary: " << report.Count(Verdict::kPass) << " passed, " << report.Count(Verdict::kFail)
-      << " failed (" << must_failures << " MUST), " << report.Count(Verdict::kSkip) << " skipped in "
-      << Fixed(report.duration_ms / 1000.0, 1) << " s, seed " << report.seed << ": "
-      << (must_failures == 0 ? "CONFORMS" : "DOES NOT CONFORM") << "\n";
+      << " failed (" << must_failures << " MUST), " << report.Count(Verdict::kBlocked) << " blocked, "
+      << report.Count(Verdict::kSkip) << " skipped in " << Fixed(report.duration_ms / 1000.0, 1) << " s, seed "
+      << report.seed << ": " << (must_failures == 0 ? "CONFORMS" : "DOES NOT CONFORM") << "\n";
+  for (const std::string& diagnosis : Diagnoses(report)) out << "diagnosis: " << diagnosis << "\n";
 }
 
 }  // namespace forkcheck

@@ -62,6 +62,29 @@ std::unique_ptr<FaultPlan> PlanFaults(const Scenario& scenario, const Declared& 
   return plan;
 }
 
+Outcome RunScenarioBody(const Scenario& scenario, Context& context) {
+  try {
+    return scenario.run(context);
+  } catch (const Blocked& blocked) {
+    return Outcome::Blocked(blocked.by(), blocked.what());
+  }
+}
+
+// "exited with status 1, right after one of its children ended": the
+// symptom the report groups cases by, to name the first requirement that
+// showed it.
+std::string DeathSymptom(Sut& sut, int status) {
+  std::string symptom = DescribeWaitStatus(status);
+  auto ended = sut.zombies().ParentEndedAt();
+  if (!ended) return symptom;
+  for (const auto& [pid, record] : sut.zombies().Snapshot()) {
+    auto child_end = record.zombie_since ? record.zombie_since : record.gone_at;
+    if (child_end && *child_end <= *ended && *ended - *child_end <= Millis(300))
+      return symptom + ", right after one of its children ended";
+  }
+  return symptom;
+}
+
 Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseResult* result) {
   std::string error, no_faults;
   SutSpec spec = config.spec;
@@ -75,7 +98,7 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
   bool fired = false;
   {
     Watchdog watchdog(*sut, Scaled(config.case_budget));
-    outcome = scenario.run(context);
+    outcome = RunScenarioBody(scenario, context);
     fired = watchdog.fired();
   }
   if (fired)
@@ -84,9 +107,11 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
   // A server dumping core is still ending: give its status a moment to
   // arrive, since it is the best evidence a failure can have.
   if (outcome.verdict == Verdict::kFail) PollUntil([&] { return !sut->Alive(); }, Scaled(Millis(300)));
-  if (auto status = sut->ExitStatus(); status && outcome.verdict == Verdict::kFail &&
-                                        outcome.evidence.find(DescribeWaitStatus(*status)) == std::string::npos)
-    outcome.evidence += "\n(the server process " + DescribeWaitStatus(*status) + " during the case)";
+  if (auto status = sut->ExitStatus(); status && outcome.verdict == Verdict::kFail) {
+    result->server_death = DeathSymptom(*sut, *status);
+    if (outcome.evidence.find(DescribeWaitStatus(*status)) == std::string::npos)
+      outcome.evidence += "\n(the server process " + DescribeWaitStatus(*status) + " during the case)";
+  }
   if (faults) faults->DisarmAll();
   sut->KillTree();
   result->zombie_lifetimes_ms = sut->zombies().ReapedLifetimes();

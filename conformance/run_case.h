@@ -24,11 +24,15 @@ struct CaseResult {
   Outcome outcome;
   double duration_ms = 0;
   std::vector<double> zombie_lifetimes_ms;
+  // How the server died during a failed case ("exited with status 1, right
+  // after one of its children ended"); "" when it did not.
+  std::string server_death;
 };
 
 // Runs one scenario against a fresh server and leaves nothing running.
 // A case that outlives its budget has its server tree killed, which ends
-// every wait the scenario is in, and is a FAIL.
+// every wait the scenario is in, and is a FAIL. A broken precondition that
+// another requirement covers (scenario.h, Blocked) is a BLOCK.
 CaseResult RunCase(const Scenario& scenario, const CaseConfig& config);
 
 }  // namespace forkcheck

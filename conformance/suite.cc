@@ -24,6 +24,7 @@ RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, std
   Clock::time_point start = Clock::now();
   CaseConfig config;
   config.spec.argv = options.command;
+  config.spec.host = options.declared.host;
   config.spec.start_timeout = Scaled(Millis(5000));
   config.declared = options.declared;
   config.status = status;
@@ -39,11 +40,16 @@ RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, std
       report.zombie_lifetimes_ms.insert(report.zombie_lifetimes_ms.end(), outcome.zombie_lifetimes_ms.begin(),
                                         outcome.zombie_lifetimes_ms.end());
       if (outcome.outcome.verdict == Verdict::kFail) {
-        if (result.failures++ == 0) result.evidence = outcome.outcome.evidence;
+        if (result.failures++ == 0) {
+          result.evidence = outcome.outcome.evidence;
+          result.server_death = outcome.server_death;
+          result.blocked_by.clear();
+        }
         result.verdict = Verdict::kFail;
       } else if (result.failures == 0) {
         result.verdict = outcome.outcome.verdict;
         result.evidence = outcome.outcome.evidence;
+        result.blocked_by = outcome.outcome.blocked_by;
       }
     }
     if (result.failures > 0 && result.runs > 1)

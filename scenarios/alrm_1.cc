@@ -18,17 +18,19 @@ Outcome Run(Context& context) {
   if (!session) return Outcome::Fail(why);
   Clock::time_point idle_since = Clock::now();
   std::string received;
-  TcpClient::End end = session->client.ReadToEnd(&received, timing.deadline());
+  TcpClient::End end = AwaitSessionEnd(context.sut, *session, &received, timing.deadline());
   double idle = MillisSince(idle_since);
   if (end == TcpClient::End::kTimeout)
     return Outcome::Fail("the idle client was still connected after " + std::to_string(static_cast<int>(idle)) +
                          " ms (timeout " + std::to_string(timing.timeout().count()) + " ms, tolerance " +
                          std::to_string(timing.tolerance().count()) + " ms)");
-  if (std::string evidence = UnreapedEvidence({session->child}, Scaled(Millis(context.declared.reap_grace_ms)));
-      !evidence.empty())
-    return Outcome::Fail("disconnected after " + std::to_string(static_cast<int>(idle)) + " ms, but " + evidence);
+  // Its child must end too; reaping it is REAP's concern.
+  if (std::vector<pid_t> running = AwaitEnded({session->child}, Scaled(Millis(context.declared.reap_grace_ms)));
+      !running.empty())
+    return Outcome::Fail("disconnected after " + std::to_string(static_cast<int>(idle)) + " ms, but child " +
+                         std::to_string(session->child) + " still runs");
   return Outcome::Pass("idle client disconnected after " + std::to_string(static_cast<int>(idle)) +
-                       " ms (timeout " + std::to_string(timing.timeout().count()) + " ms); child reaped");
+                       " ms (timeout " + std::to_string(timing.timeout().count()) + " ms); its child ended");
 }
 
 }  // namespace

@@ -41,7 +41,8 @@ Outcome Run(Context& context) {
   int complete = 0;
   for (Probe& probe : probes) {
     std::string received;
-    TcpClient::End end = probe.session.client.ReadToEnd(&received, timing.deadline() + Scaled(Millis(1000)));
+    TcpClient::End end =
+        AwaitSessionEnd(context.sut, probe.session, &received, timing.deadline() + Scaled(Millis(1000)));
     if (end == TcpClient::End::kTimeout)
       return Outcome::Fail("\"" + probe.payload.substr(0, probe.payload.size() - 1) +
                            "\": the connection neither echoed and ended nor was closed (hang)");

@@ -8,7 +8,7 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kAlrm3 = {
-    "ALRM-3", Level::kShould, "alarm", "re-arms the idle timer on activity",
+    "ALRM-3", Level::kMust, "alarm", "re-arms the idle timer on activity",
     "call alarm() again after every successful read(): the timeout is for idleness, not for "
     "the whole session"};
 

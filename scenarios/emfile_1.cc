@@ -18,7 +18,7 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kEmfile1 = {
-    "EMFILE-1", Level::kMust, "core", "backs off when accept() fails with EMFILE, then recovers",
+    "EMFILE-1", Level::kShould, "core", "backs off when accept() fails with EMFILE, then recovers",
     "when accept() fails with EMFILE/ENFILE the pending connection stays queued and poll() "
     "keeps reporting it: sleep briefly (or stop polling the listener) before retrying, "
     "instead of spinning"};
@@ -84,12 +84,16 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
     verdict.failure = verdict.summary + "; the limit is 20 %: it spins";
     return verdict;
   }
-  for (size_t i = 0; i < waiting.size(); ++i)
+  // Each served client is closed at once: being served one after another
+  // is enough here (concurrency is CONC-1's concern).
+  for (size_t i = 0; i < waiting.size(); ++i) {
     if (waiting[i]->ReadUpTo(1, Scaled(Millis(3000))) != "q") {
       verdict.failure = verdict.summary + "; once accept() worked again, queued client " + std::to_string(i + 1) +
                         " of " + std::to_string(waiting.size()) + " was not served";
       return verdict;
     }
+    waiting[i]->Close();
+  }
   verdict.summary += "; the " + std::to_string(waiting.size()) + " clients queued meanwhile were then served";
   return verdict;
 }

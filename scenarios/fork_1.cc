@@ -59,6 +59,7 @@ std::string WithCgroup(Context& context, PidsCgroup& group) {
 }
 
 Outcome Run(Context& context) {
+  RequireChildPerSession(context.sut);
   std::string done, no_cgroup;
   if (context.faults != nullptr) {
     if (std::string failure = WithPreload(context); !failure.empty())

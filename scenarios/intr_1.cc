@@ -1,9 +1,7 @@
 // INTR-1: accepting goes on under a storm of spurious SIGCHLD.
 #include <signal.h>
 
-#include <atomic>
-#include <thread>
-
+#include "scenarios/keep_busy.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 #include "scenarios/signal_storm.h"
@@ -16,28 +14,6 @@ constexpr Requirement kIntr1 = {
     "a signal interrupts accept() with EINTR: retry it (or use SA_RESTART). In the SIGCHLD "
     "handler use waitpid(-1, &st, WNOHANG), never a blocking wait(): a spurious SIGCHLD "
     "must not block the parent while its children are alive"};
-
-// Keeps a session busy from a thread of its own, so its child stays alive
-// through any idle timeout the server may have while the storm runs.
-class KeepBusy {
- public:
-  explicit KeepBusy(TcpClient& client)
-      : thread_([this, &client] {
-          while (!stop_) {
-            client.SendAll("k", Millis(100));
-            client.ReadUpTo(1, Millis(100));
-            std::this_thread::sleep_for(Millis(50));
-          }
-        }) {}
-  ~KeepBusy() {
-    stop_ = true;
-    thread_.join();
-  }
-
- private:
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
 
 Outcome Run(Context& context) {
   std::string why;

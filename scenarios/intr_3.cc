@@ -15,7 +15,7 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kIntr3 = {
-    "INTR-3", Level::kShould, "core", "completes the echo when a child is interrupted by signals",
+    "INTR-3", Level::kMust, "core", "completes the echo when a child is interrupted by signals",
     "the child inherits the parent's SIGCHLD handler from fork(): read() and write() may fail "
     "with EINTR or transfer fewer bytes than asked; retry them, and write the rest, instead of "
     "ending the session or dropping bytes"};

@@ -33,6 +33,7 @@ Outcome Run(Context& context) {
   const int cap = context.declared.max_children;
   if (cap <= 0) return Outcome::Skip("no cap declared: pass --max-children=N");
   Sut& sut = context.sut;
+  RequireChildPerSession(sut);
   sut.zombies().ResetMaxLiveChildren();
   std::vector<TcpClient> clients = ConnectAll(sut, cap + 3);
   if (static_cast<int>(clients.size()) < cap + 3) return Outcome::Fail("could not connect " + std::to_string(cap + 3) + " clients");

@@ -16,6 +16,7 @@ struct Planted {
 // Each requirement with a bug that breaks it; SPEC.md names the same pairs.
 const Planted kPlanted[] = {
     {"ECHO-1", "corrupt"},
+    {"ECHO-1", "drop-echo-on-half-close"},
     {"ECHO-2", "no-eof-close"},
     {"CONC-1", "iterative"},
     {"REAP-1", "slow-reap"},

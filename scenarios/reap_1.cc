@@ -8,7 +8,7 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kReap1 = {
-    "REAP-1", Level::kMust, "core", "reaps each child within the reap grace",
+    "REAP-1", Level::kShould, "core", "reaps each child within the reap grace",
     "a child that has exited stays a zombie until the parent calls wait/waitpid: do it from a "
     "SIGCHLD handler installed with sigaction, not on a timer or on the next connection"};
 

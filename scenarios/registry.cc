@@ -34,6 +34,7 @@ const char* VerdictName(Verdict verdict) {
     case Verdict::kPass: return "PASS";
     case Verdict::kFail: return "FAIL";
     case Verdict::kSkip: return "SKIP";
+    case Verdict::kBlocked: return "BLOCK";
   }
   return "?";
 }

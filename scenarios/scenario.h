@@ -5,6 +5,7 @@
 #include <functional>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,9 @@ namespace forkcheck {
 class FaultPlan;
 
 enum class Level { kMust, kShould };
-enum class Verdict { kPass, kFail, kSkip };
+// kBlocked: a precondition that another requirement covers is broken (the
+// server never forks, never reaps, ...), so this one cannot be judged.
+enum class Verdict { kPass, kFail, kSkip, kBlocked };
 
 const char* LevelName(Level level);
 const char* VerdictName(Verdict verdict);
@@ -33,9 +36,25 @@ struct Requirement {
 struct Outcome {
   Verdict verdict = Verdict::kPass;
   std::string evidence;
-  static Outcome Pass(std::string evidence = "") { return {Verdict::kPass, std::move(evidence)}; }
-  static Outcome Fail(std::string evidence) { return {Verdict::kFail, std::move(evidence)}; }
-  static Outcome Skip(std::string reason) { return {Verdict::kSkip, std::move(reason)}; }
+  std::string blocked_by;  // the requirement whose failure blocked this one
+  static Outcome Pass(std::string evidence = "") { return {Verdict::kPass, std::move(evidence), ""}; }
+  static Outcome Fail(std::string evidence) { return {Verdict::kFail, std::move(evidence), ""}; }
+  static Outcome Skip(std::string reason) { return {Verdict::kSkip, std::move(reason), ""}; }
+  static Outcome Blocked(std::string by, std::string reason) {
+    return {Verdict::kBlocked, std::move(reason), std::move(by)};
+  }
+};
+
+// Thrown by the session helpers when a precondition of the check is broken
+// in a way another requirement covers; the runner turns it into a BLOCK
+// verdict, so one bug fails one requirement and no check repeats the test.
+class Blocked : public std::runtime_error {
+ public:
+  Blocked(std::string by, const std::string& reason) : std::runtime_error(reason), by_(std::move(by)) {}
+  const std::string& by() const { return by_; }
+
+ private:
+  std::string by_;
 };
 
 // What the user declares about the server under test.
@@ -46,6 +65,8 @@ struct Declared {
   int shutdown_grace_ms = 5000;
   int reap_grace_ms = 1000;
   std::string status_pattern = kDefaultStatusPattern;
+  // The loopback address the kit connects to (--host): 127.0.0.1 or ::1.
+  std::string host = "127.0.0.1";
   // Fault backends the kit may use (--backends): preload, strace, kernel.
   std::set<std::string> backends{"preload", "strace", "kernel"};
   bool Has(const std::string& profile) const { return profiles.count(profile) > 0; }

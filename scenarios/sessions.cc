@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "conformance/harness/procfs.h"
+#include "scenarios/scenario.h"
 
 namespace forkcheck {
 
@@ -19,11 +20,18 @@ std::optional<Session> OpenSession(const Sut& sut, std::string* why) {
     return std::nullopt;
   }
   auto child = sut.ChildServing(*client, Scaled(Millis(2000)));
-  if (!child) {
-    *why = "no child process of the server holds the connection (is it forking per connection?)";
-    return std::nullopt;
-  }
+  if (!child)
+    throw Blocked("CONC-1", "the server serves connections without forking a child for each: no process below it "
+                            "holds the connection (CONC-1)");
   return Session{std::move(*client), *child};
+}
+
+void RequireChildPerSession(const Sut& sut) {
+  std::string why;
+  auto session = OpenSession(sut, &why);
+  if (!session) return;  // the check itself will meet and report it
+  session->client.Close();
+  AwaitEnded({session->child}, Scaled(Millis(2000)));
 }
 
 std::vector<Session> OpenSessions(const Sut& sut, int count, std::string* why) {
@@ -52,6 +60,40 @@ std::vector<pid_t> AwaitReaped(const std::vector<pid_t>& pids, Millis budget) {
   return left;
 }
 
+std::vector<pid_t> AwaitEnded(const std::vector<pid_t>& pids, Millis budget) {
+  std::vector<pid_t> running;
+  PollUntil(
+      [&] {
+        running.clear();
+        for (pid_t pid : pids)
+          if (auto stat = ReadProcStat(pid); stat && !stat->zombie()) running.push_back(pid);
+        return running.empty();
+      },
+      budget, Millis(2));
+  return running;
+}
+
+void RequireReaped(const std::vector<pid_t>& pids, Millis budget, const char* by, const std::string& situation) {
+  std::string evidence = UnreapedEvidence(pids, budget);
+  if (!evidence.empty()) throw Blocked(by, situation + ": " + evidence + " (" + by + ")");
+}
+
+TcpClient::End AwaitSessionEnd(const Sut& sut, Session& session, std::string* received, Millis budget) {
+  TcpClient::End end = session.client.ReadToEnd(received, budget);
+  if (end != TcpClient::End::kTimeout || !AwaitEnded({session.child}, Millis(0)).empty()) return end;
+  std::string holders;
+  if (auto inode = sut.ConnectionInode(session.client)) {
+    std::vector<pid_t> tree = {sut.pid()};
+    for (const ProcStat& proc : DescendantsOf(sut.pid())) tree.push_back(proc.pid);
+    for (pid_t pid : tree)
+      if (HoldsSocketInode(pid, *inode))
+        holders += (holders.empty() ? "" : ", ") + std::to_string(pid) + (pid == sut.pid() ? " (the parent)" : "");
+  }
+  throw Blocked("FD-2", "child " + std::to_string(session.child) + " ended, but the client saw no EOF: " +
+                            (holders.empty() ? "another process" : holders) +
+                            " still holds the connection (FD-2)");
+}
+
 std::string UnreapedEvidence(const std::vector<pid_t>& pids, Millis budget) {
   std::vector<pid_t> left = AwaitReaped(pids, budget);
   if (left.empty()) return "";
@@ -70,16 +112,20 @@ std::string UnreapedEvidence(const std::vector<pid_t>& pids, Millis budget) {
 }
 
 bool EchoesOnce(const Sut& sut, const std::string& payload, Millis budget, std::string* why) {
+  Deadline deadline(budget);
   auto client = sut.Connect(budget);
   if (!client) {
     *why = "could not connect";
     return false;
   }
-  EchoResult result = EchoExchange(*client, payload, payload.size(), 1, budget);
-  if (result.received != payload) {
-    *why = "sent " + std::to_string(payload.size()) + " bytes, got " +
-           std::to_string(result.received.size()) + " back" +
-           (result.end == TcpClient::End::kTimeout ? " before the deadline" : "");
+  if (!client->SendAll(payload, deadline.Remaining())) {
+    *why = "could not send " + std::to_string(payload.size()) + " bytes";
+    return false;
+  }
+  std::string received = client->ReadUpTo(payload.size(), deadline.Remaining());
+  if (received != payload) {
+    *why = "sent " + std::to_string(payload.size()) + " bytes, got " + std::to_string(received.size()) +
+           " back within " + std::to_string(budget.count()) + " ms";
     return false;
   }
   return true;

@@ -21,18 +21,40 @@ struct Session {
 
 // Connects and confirms a child serves the connection (one echoed byte,
 // then the child found through /proc). Empty, with `why`, on failure.
+// Throws Blocked (CONC-1) when the connection is served without a child.
 std::optional<Session> OpenSession(const Sut& sut, std::string* why);
 std::vector<Session> OpenSessions(const Sut& sut, int count, std::string* why);
+
+// For checks about children: opens one session and ends it, so a server
+// that never forks is BLOCKED by CONC-1 before the check proper begins.
+void RequireChildPerSession(const Sut& sut);
 
 // Waits until each pid has been reaped (no longer exists); returns the pids
 // that have not been, within the budget.
 std::vector<pid_t> AwaitReaped(const std::vector<pid_t>& pids, Millis budget);
 
+// Waits until each pid has ended (a zombie or gone); returns those still
+// running after the budget.
+std::vector<pid_t> AwaitEnded(const std::vector<pid_t>& pids, Millis budget);
+
 // "" when every pid is reaped within the budget; else the evidence: how many
 // are left, zombie or alive, with their pids.
 std::string UnreapedEvidence(const std::vector<pid_t>& pids, Millis budget);
 
-// One complete echo of `payload` on a new connection, within the budget.
+// For checks whose concern is not reaping: throws Blocked(`by`) when the
+// children are not reaped within the budget. `situation` says how they
+// ended ("8 children ended together").
+void RequireReaped(const std::vector<pid_t>& pids, Millis budget, const char* by, const std::string& situation);
+
+// Reads what the session sends until it ends. When the deadline passes with
+// no EOF although the serving child has ended, another process still holds
+// the connection: throws Blocked (FD-2), since that is not the caller's
+// concern.
+TcpClient::End AwaitSessionEnd(const Sut& sut, Session& session, std::string* received, Millis budget);
+
+// Service on a new connection: `payload` sent and echoed back within the
+// budget, then the connection closed. It does not half-close or wait for
+// EOF: ending sessions is ECHO-2's concern, not the service probe's.
 bool EchoesOnce(const Sut& sut, const std::string& payload, Millis budget, std::string* why);
 
 std::vector<pid_t> ChildPids(const std::vector<Session>& sessions);

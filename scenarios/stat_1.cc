@@ -22,7 +22,7 @@ Outcome Run(Context& context) {
     else kill(sessions[i].child, SIGKILL);
   }
   std::vector<pid_t> pids = ChildPids(sessions);
-  auto reports = AwaitReapedAndReported(context, pids, &why);
+  auto reports = AwaitReapedAndReported(context, pids, "REAP-3", &why);
   if (!why.empty()) return Outcome::Fail(why);
   for (const auto& [pid, lines] : reports) {
     if (lines.size() != 1)

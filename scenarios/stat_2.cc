@@ -40,7 +40,7 @@ Outcome CheckBatch(Context& context, const std::vector<int>& codes, bool hooks) 
   std::string why;
   std::vector<pid_t> pids = EndSessions(context, codes, hooks, &why);
   if (pids.empty()) return Outcome::Fail(why);
-  auto reports = AwaitReapedAndReported(context, pids, &why);
+  auto reports = AwaitReapedAndReported(context, pids, "REAP-2", &why);
   if (!why.empty()) return Outcome::Fail(why);
   for (size_t i = 0; i < pids.size(); ++i) {
     const StatusReport& report = reports[pids[i]].front();

@@ -1,6 +1,7 @@
 // STAT-3: deaths by signal are reported with the right signal number.
 #include <signal.h>
 
+#include "scenarios/fatal_signals.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 #include "scenarios/status_lines.h"
@@ -13,28 +14,37 @@ constexpr Requirement kStat3 = {
     "when WIFSIGNALED(st) holds the child did not exit: report WTERMSIG(st), not "
     "WEXITSTATUS(st), which is meaningless then"};
 
-// Signals no echo child has reason to catch, so their outcome is certain.
-const int kSignals[] = {SIGKILL, SIGHUP, SIGUSR1, SIGUSR2};
+// Four different signals, each one the child does not catch, so its death
+// by that signal is certain.
+const std::vector<int> kCandidates = {SIGKILL, SIGHUP, SIGUSR1, SIGUSR2, SIGTERM, SIGALRM, SIGSEGV, SIGABRT};
+
+int PickSignal(pid_t child, size_t index) {
+  std::vector<int> lethal = SignalsThatKill(child, kCandidates);
+  return index < lethal.size() ? lethal[index] : SIGKILL;
+}
 
 Outcome Run(Context& context) {
-  std::string why;
+  std::string why, notes, names;
   std::vector<pid_t> pids;
+  std::vector<int> signals;
   // Each child is killed as soon as it serves, before any idle timeout.
-  for (int signo : kSignals) {
+  for (size_t i = 0; i < 4; ++i) {
     auto session = OpenSession(context.sut, &why);
     if (!session) return Outcome::Fail(why);
-    kill(session->child, signo);
+    signals.push_back(KillChild(session->child, PickSignal(session->child, i), &notes));
     pids.push_back(session->child);
+    names += (names.empty() ? "" : ", ") + SignalName(signals.back());
   }
-  auto reports = AwaitReapedAndReported(context, pids, &why);
+  auto reports = AwaitReapedAndReported(context, pids, "REAP-3", &why);
   if (!why.empty()) return Outcome::Fail(why);
   for (size_t i = 0; i < pids.size(); ++i) {
     const StatusReport& report = reports[pids[i]].front();
-    if (report.exited || report.signal != kSignals[i])
-      return Outcome::Fail("the kit killed child " + std::to_string(pids[i]) + " with signal " +
-                           std::to_string(kSignals[i]) + "; reported " + DescribeReport(report));
+    if (report.exited || report.signal != signals[i])
+      return Outcome::Fail(notes + "the kit killed child " + std::to_string(pids[i]) + " with " +
+                           SignalName(signals[i]) + " (" + std::to_string(signals[i]) + "); reported " +
+                           DescribeReport(report));
   }
-  return Outcome::Pass("children killed by signals 9, 1, 10, 12 each reported with that signal");
+  return Outcome::Pass(notes + "children killed by " + names + " each reported with that signal");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include "scenarios/fatal_signals.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 #include "scenarios/status_lines.h"
@@ -36,27 +37,32 @@ std::set<std::string> CoreFiles(const std::string& dir) {
   return cores;
 }
 
+// Signals whose default action dumps core, the child's handlers permitting.
+const std::vector<int> kCoreSignals = {SIGQUIT, SIGABRT, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGSYS, SIGTRAP};
+
 // The kit knows a core was dumped when a new core file appears in the
 // child's working directory (core_pattern "core", RLIMIT_CORE unlimited).
 Outcome Run(Context& context) {
   std::string why;
   auto session = OpenSession(context.sut, &why);
   if (!session) return Outcome::Fail(why);
+  std::vector<int> lethal = SignalsThatKill(session->child, kCoreSignals);
+  if (lethal.empty()) return Outcome::Skip("the children catch, ignore or block every signal that dumps core");
   std::string cwd = CwdOf(session->child);
   std::set<std::string> before = CoreFiles(cwd);
-  kill(session->child, SIGQUIT);
-  if (std::string evidence = UnreapedEvidence({session->child}, Scaled(Millis(5000))); !evidence.empty())
-    return Outcome::Fail(evidence);
+  kill(session->child, lethal.front());
+  RequireReaped({session->child}, Scaled(Millis(5000)), "REAP-3",
+                "a child killed by " + SignalName(lethal.front()));
   if (CoreFiles(cwd) == before)
-    return Outcome::Skip("the kernel wrote no core file for the child killed by SIGQUIT (in " + cwd +
-                         "; check /proc/sys/kernel/core_pattern and RLIMIT_CORE)");
+    return Outcome::Skip("the kernel wrote no core file for the child killed by " + SignalName(lethal.front()) +
+                         " (in " + cwd + "; check /proc/sys/kernel/core_pattern and RLIMIT_CORE)");
   auto reports = CollectReports(context, {session->child}, &why);
   if (!why.empty()) return Outcome::Fail(why);
   const StatusReport& report = reports[session->child].front();
   if (report.exited || !report.core)
-    return Outcome::Fail("child " + std::to_string(session->child) +
-                         " was killed by SIGQUIT and dumped core; reported " + DescribeReport(report));
-  return Outcome::Pass("a core dump (SIGQUIT) was reported as such");
+    return Outcome::Fail("child " + std::to_string(session->child) + " was killed by " +
+                         SignalName(lethal.front()) + " and dumped core; reported " + DescribeReport(report));
+  return Outcome::Pass("a core dump (" + SignalName(lethal.front()) + ") was reported as such");
 }
 
 }  // namespace

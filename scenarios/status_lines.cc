@@ -7,7 +7,7 @@ namespace {
 
 std::map<pid_t, std::vector<StatusReport>> ReportsByPid(Context& context) {
   std::map<pid_t, std::vector<StatusReport>> by_pid;
-  for (const StatusReport& report : context.status->ParseAll(context.sut.StderrLines()))
+  for (const StatusReport& report : context.status->ParseAll(context.sut.OutputLines()))
     by_pid[report.pid].push_back(report);
   return by_pid;
 }
@@ -30,7 +30,7 @@ std::map<pid_t, std::vector<StatusReport>> CollectReports(Context& context,
   if (!PollUntil([&] { return AllReported(context, pids, &missing); }, budget)) {
     *why = std::to_string(missing.size()) + " of " + std::to_string(pids.size()) +
            " reaped children have no status line matching the pattern (pids " + PidList(missing) +
-           "); the server's stderr ends: " + context.sut.StderrTail(3);
+           "); the server's output ends: " + context.sut.OutputTail(3);
     return {};
   }
   auto fence = OpenSession(context.sut, why);
@@ -47,9 +47,11 @@ std::map<pid_t, std::vector<StatusReport>> CollectReports(Context& context,
 
 std::map<pid_t, std::vector<StatusReport>> AwaitReapedAndReported(Context& context,
                                                                   const std::vector<pid_t>& pids,
-                                                                  std::string* why) {
-  *why = UnreapedEvidence(pids, Scaled(Millis(3000)));
-  if (!why->empty()) return {};
+                                                                  const char* reaping, std::string* why) {
+  std::string situation = std::to_string(pids.size()) + " children whose sessions ended";
+  RequireReaped(pids, Scaled(Millis(3000)), reaping, situation);
+  if (!context.sut.Alive())
+    throw Blocked(reaping, "the server died as " + situation + " (" + reaping + ")");
   return CollectReports(context, pids, why);
 }
 
@@ -57,7 +59,7 @@ std::string DescribeReport(const StatusReport& report) {
   std::string decoded = report.exited ? "exited with status " + std::to_string(report.code)
                                       : "killed by signal " + std::to_string(report.signal) +
                                             (report.core ? " (core dumped)" : "");
-  return "\"" + report.line + "\" (read as: " + decoded + ")";
+  return std::string(report.stream) + " \"" + report.line + "\" (read as: " + decoded + ")";
 }
 
 }  // namespace forkcheck

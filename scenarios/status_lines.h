@@ -18,10 +18,12 @@ std::map<pid_t, std::vector<StatusReport>> CollectReports(Context& context,
                                                           std::string* why);
 
 // Waits for every pid to be reaped, then collects their reports; `why` is
-// the evidence of whichever did not happen, "" on success.
+// the evidence when a report is missing, "" on success. Children left
+// unreaped, or a server that died meanwhile, throw Blocked(`reaping`): the
+// requirement that covers how these children ended.
 std::map<pid_t, std::vector<StatusReport>> AwaitReapedAndReported(Context& context,
                                                                   const std::vector<pid_t>& pids,
-                                                                  std::string* why);
+                                                                  const char* reaping, std::string* why);
 
 std::string DescribeReport(const StatusReport& report);
 

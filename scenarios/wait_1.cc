@@ -1,7 +1,9 @@
-// WAIT-1: waitpid() failing with EINTR is retried; no child is left a zombie.
+// WAIT-1: a wait that fails with EINTR is retried; no child is left a zombie.
 #include <cerrno>
+#include <optional>
 
 #include "conformance/inject/fault_plan.h"
+#include "scenarios/keep_busy.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 
@@ -10,11 +12,14 @@ namespace {
 
 constexpr Requirement kWait1 = {
     "WAIT-1", Level::kMust, "core", "retries waitpid() after EINTR",
-    "waitpid() returning -1 with EINTR does not mean \"no more children\": loop and call it "
-    "again, or the child that was ready stays a zombie until some later SIGCHLD"};
+    "a blocking wait()/waitpid() returns -1 with errno EINTR when a caught signal (handler "
+    "without SA_RESTART) interrupts it; that does not mean \"no more children\": retry it, or "
+    "the child stays a zombie. Only ECHILD (or 0 with WNOHANG) means nothing is left to reap"};
 
-// One session at a time: a server that gives up on EINTR leaves exactly the
-// child it was reaping, and no later SIGCHLD comes to rescue it.
+// One session ends while EINTR is armed for the parent's wait calls. The
+// fault only fires on a call that would block with a signal able to cut
+// it (realism.c), so a held session keeps a child alive: a reaper that
+// calls wait() again after this child meets a call that really blocks.
 std::string EndOneSession(Context& context, int round, long count) {
   std::string why;
   auto session = OpenSession(context.sut, &why);
@@ -25,24 +30,47 @@ std::string EndOneSession(Context& context, int round, long count) {
   std::string unreaped = UnreapedEvidence({session->child}, budget);
   context.faults->Disarm(Family::kWaitpid);
   if (!unreaped.empty())
-    return "round " + std::to_string(round) + ", " + std::to_string(count) +
-           " waitpid() EINTR armed in the parent: " + unreaped;
+    return "round " + std::to_string(round) + ", up to " + std::to_string(count) +
+           " wait EINTR armed in the parent: " + unreaped;
   return "";
+}
+
+// Without faults first: a server that does not reap at all is REAP's
+// concern, not this one's.
+void RequireReapingWithoutFaults(Context& context) {
+  std::string why;
+  auto session = OpenSession(context.sut, &why);
+  if (!session) return;
+  session->client.Close();
+  RequireReaped({session->child}, Scaled(Millis(context.declared.reap_grace_ms)) + Scaled(Millis(1000)), "REAP-1",
+                "without any injected fault, a child whose session ended");
+}
+
+std::string Verdict(const FaultCounts& waits) {
+  if (waits.counted && waits.calls == 0) return "the server never called wait*() (SIGCHLD ignored, the kernel reaps)";
+  if (waits.counted && waits.injected == 0)
+    return "EINTR was never possible: a wait that returns at once (WNOHANG) or that no signal can interrupt "
+           "(SA_RESTART) never fails with EINTR";
+  return "each EINTR was retried";
 }
 
 Outcome Run(Context& context) {
   if (context.faults == nullptr) return Outcome::Skip(context.faults_unavailable);
+  RequireReapingWithoutFaults(context);
+  std::string why;
+  auto held = OpenSession(context.sut, &why);
+  if (!held) return Outcome::Fail(why);
+  std::optional<KeepBusy> busy(held->client);
   long rounds = PickInRange(context.random, 2, 3);
   for (int round = 1; round <= rounds; ++round) {
     std::string failure = EndOneSession(context, round, PickInRange(context.random, 1, 3));
     if (failure.empty() && !context.sut.Alive()) failure = "the server exited";
     if (!failure.empty()) return Outcome::Fail(failure + " (" + context.faults->Describe() + ")");
   }
-  std::string evidence = std::to_string(rounds) + " sessions ended one by one, each child reaped, with " +
-                         context.faults->Describe();
-  if (context.faults->Injected(Family::kWaitpid) == 0)
-    evidence += " (the server never called wait*(): SIGCHLD ignored, the kernel reaps)";
-  return Outcome::Pass(evidence);
+  busy.reset();
+  FaultCounts waits = context.faults->ArmedCounts(Family::kWaitpid);
+  return Outcome::Pass(std::to_string(rounds) + " sessions ended one by one beside a held one, each child reaped; " +
+                       Verdict(waits) + " (" + context.faults->Describe() + ")");
 }
 
 }  // namespace

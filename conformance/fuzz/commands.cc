@@ -132,7 +132,8 @@ class Close : public OnConnection {
   }
 };
 
-// The signals STAT-3 uses: no server child is expected to catch them.
+// The signals STAT-3 uses. A child that catches one is sent SIGKILL
+// instead, so the model's "dies of the signal sent" stays true.
 const std::vector<int> kKillSignals = {SIGKILL, SIGHUP, SIGUSR1, SIGUSR2};
 
 class Kill : public OnConnection {
@@ -146,9 +147,11 @@ class Kill : public OnConnection {
   }
   void Act(const FuzzModel& s0, FuzzServer& server) const override {
     int id = Target(s0);
+    pid_t child = server.Child(id);
+    int signo = SignalWouldKill(child, signo_) ? signo_ : SIGKILL;
     // kill() before the client closes: the child dies of the signal, not of EOF.
-    kill(server.Child(id), signo_);
-    server.Ended(id, {Kind::kSignal, signo_}, "REAP-3", "REAP-3");
+    kill(child, signo);
+    server.Ended(id, {Kind::kSignal, signo}, "REAP-3", "REAP-3");
   }
 
  private:

@@ -42,6 +42,7 @@ Millis FuzzServer::ReapGrace() const { return Scaled(Millis(setup_.options->decl
 bool FuzzServer::Start(std::string* error) {
   SutSpec spec;
   spec.argv = setup_.options->argv;
+  spec.host = setup_.options->declared.host;
   spec.workdir = setup_.workdir;
   spec.start_timeout = Scaled(Millis(5000));
   if (setup_.options->fork_failures && !spec.argv.empty()) {
@@ -121,7 +122,7 @@ void FuzzServer::CheckInvariants(const FuzzModel& after, const char* death_requi
 
 void FuzzServer::CheckAlive(const char* death_requirement) {
   if (sut_->Alive()) return;
-  std::string tail = sut_->StderrTail(2);
+  std::string tail = sut_->OutputTail(2);
   Fail(death_requirement, "the server process ended" + (tail.empty() ? "" : "; its stderr ends: " + tail));
 }
 
@@ -171,11 +172,11 @@ void FuzzServer::CheckStatusLines() {
 
 void FuzzServer::CheckStatusOf(EndedChild& child) {
   std::vector<StatusReport> reports;
-  auto arrived = [&] { return !(reports = setup_.status->ReportsFor(sut_->StderrLines(), child.pid)).empty(); };
+  auto arrived = [&] { return !(reports = setup_.status->ReportsFor(sut_->OutputLines(), child.pid)).empty(); };
   if (!child.status_seen && !PollUntil(arrived, ReapGrace() + Scaled(Millis(500))))
     Fail("STAT-1", "no status line for child " + std::to_string(child.pid) + " (ended " + Where(child.step) + ")");
   child.status_seen = true;
-  reports = setup_.status->ReportsFor(sut_->StderrLines(), child.pid);
+  reports = setup_.status->ReportsFor(sut_->OutputLines(), child.pid);
   if (reports.size() > 1)
     Fail("STAT-1", std::to_string(reports.size()) + " status lines for child " + std::to_string(child.pid) +
                        ": \"" + reports[0].line + "\", \"" + reports[1].line + "\"");

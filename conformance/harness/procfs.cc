@@ -1,6 +1,7 @@
 #include "conformance/harness/procfs.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -139,23 +140,57 @@ bool HoldsSocketInode(pid_t pid, uint64_t inode) {
   return false;
 }
 
-std::optional<uint64_t> TcpSocketInode(uint16_t local_port,
-                                       uint16_t remote_port) {
-  std::ifstream in("/proc/net/tcp");
+namespace {
+
+// "0100007F:1F90" or a 32-digit IPv6 address, then the port in hex.
+uint16_t HexPortOf(const std::string& address) {
+  size_t colon = address.rfind(':');
+  return colon == std::string::npos ? 0 : static_cast<uint16_t>(std::strtoul(address.c_str() + colon + 1, nullptr, 16));
+}
+
+std::optional<uint64_t> FindInode(const char* table, uint16_t local_port, uint16_t remote_port) {
+  std::ifstream in(table);
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
-    unsigned local_addr, local, remote_addr, remote, state;
-    unsigned long long inode;
-    int matched = std::sscanf(
-        line.c_str(),
-        " %*d: %8X:%4X %8X:%4X %2X %*X:%*X %*X:%*X %*X %*u %*u %llu",
-        &local_addr, &local, &remote_addr, &remote, &state, &inode);
-    if (matched != 6) continue;
-    if (local == local_port && remote == remote_port && inode != 0)
-      return inode;
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout;
+    unsigned long long inode = 0;
+    if (!(fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode))
+      continue;
+    if (HexPortOf(local) == local_port && HexPortOf(remote) == remote_port && inode != 0) return inode;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+// A dual-stack server's side of an IPv4 connection is an IPv4-mapped
+// address in /proc/net/tcp6, so both tables are read.
+std::optional<uint64_t> TcpSocketInode(uint16_t local_port, uint16_t remote_port) {
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"})
+    if (auto inode = FindInode(table, local_port, remote_port)) return inode;
+  return std::nullopt;
+}
+
+SignalMasks ReadSignalMasks(pid_t pid) {
+  SignalMasks masks;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    uint64_t* field = line.rfind("SigCgt:", 0) == 0   ? &masks.caught
+                      : line.rfind("SigIgn:", 0) == 0 ? &masks.ignored
+                      : line.rfind("SigBlk:", 0) == 0 ? &masks.blocked
+                                                      : nullptr;
+    if (field != nullptr) *field = std::strtoull(line.c_str() + 7, nullptr, 16);
+  }
+  return masks;
+}
+
+bool SignalWouldKill(pid_t pid, int signo) {
+  if (signo == SIGKILL) return true;
+  SignalMasks masks = ReadSignalMasks(pid);
+  return ((masks.caught | masks.ignored | masks.blocked) & SignalBit(signo)) == 0;
 }
 
 double CpuMillis(const ProcStat& stat) {

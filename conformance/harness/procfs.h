@@ -34,10 +34,25 @@ int CountOpenFds(pid_t pid);
 std::vector<uint64_t> SocketInodesOf(pid_t pid);
 bool HoldsSocketInode(pid_t pid, uint64_t inode);
 
-// /proc/net/tcp (IPv4, loopback). Returns the inode of the socket whose local
-// port is `local_port` and remote port `remote_port` (0 remote = LISTEN).
+// /proc/net/tcp and /proc/net/tcp6. Returns the inode of the socket whose
+// local port is `local_port` and remote port `remote_port` (0 = LISTEN).
 std::optional<uint64_t> TcpSocketInode(uint16_t local_port,
                                        uint16_t remote_port);
+
+// The signal masks of /proc/PID/status: SigCgt, SigIgn, SigBlk (of the
+// main thread). Bit N-1 stands for signal N.
+struct SignalMasks {
+  uint64_t caught = 0;
+  uint64_t ignored = 0;
+  uint64_t blocked = 0;
+};
+SignalMasks ReadSignalMasks(pid_t pid);
+inline uint64_t SignalBit(int signo) { return uint64_t{1} << (signo - 1); }
+
+// Whether `signo` sent now would end `pid` by its default action: neither
+// caught, ignored nor blocked (SIGKILL always). Only for signals whose
+// default action terminates (SIGTERM, SIGSEGV, SIGHUP, SIGUSR1, ...).
+bool SignalWouldKill(pid_t pid, int signo);
 
 // Total CPU time (user + system) the process has used, in milliseconds.
 double CpuMillis(const ProcStat& stat);

@@ -64,7 +64,10 @@ std::optional<StatusReport> StatusParser::Parse(const std::string& line) const {
 std::vector<StatusReport> StatusParser::ParseAll(const std::vector<LogLine>& lines) const {
   std::vector<StatusReport> reports;
   for (const LogLine& line : lines)
-    if (auto report = Parse(line.text)) reports.push_back(*report);
+    if (auto report = Parse(line.text)) {
+      report->stream = line.stream;
+      reports.push_back(*report);
+    }
   return reports;
 }
 

@@ -16,7 +16,7 @@ class RE2;
 
 namespace forkcheck {
 
-// One "child PID ..." line of the server's stderr, decoded.
+// One "child PID ..." line of the server's output, decoded.
 struct StatusReport {
   pid_t pid = 0;
   bool exited = false;  // else killed by a signal
@@ -24,6 +24,7 @@ struct StatusReport {
   int signal = -1;
   bool core = false;
   std::string line;
+  const char* stream = "stderr";  // where the server wrote it: stdout or stderr
 };
 
 // The reference format; --status-pattern replaces it. Named groups:

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "conformance/harness/describe_status.h"
+#include "conformance/harness/loopback.h"
 #include "conformance/harness/own_children.h"
 
 extern char** environ;
@@ -24,23 +25,22 @@ namespace forkcheck {
 namespace {
 
 constexpr char kPortPlaceholder[] = "{port}";
+constexpr char kHostPlaceholder[] = "{host}";
 
-int NewLoopbackListener(uint16_t* port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+int NewLoopbackListener(const std::string& host, uint16_t* port) {
+  sockaddr_storage addr;
+  socklen_t len;
+  if (!LoopbackAddress(host, 0, &addr, &len)) return -1;
+  int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      listen(fd, 256) != 0 ||
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 || listen(fd, 256) != 0 ||
       getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
     close(fd);
     return -1;
   }
-  *port = ntohs(addr.sin_port);
+  *port = PortOf(addr);
   return fd;
 }
 
@@ -50,9 +50,9 @@ bool HasPlaceholder(const std::vector<std::string>& argv) {
   return false;
 }
 
-std::string Substitute(std::string arg, uint16_t port) {
-  for (size_t at; (at = arg.find(kPortPlaceholder)) != std::string::npos;)
-    arg.replace(at, sizeof kPortPlaceholder - 1, std::to_string(port));
+std::string Substitute(std::string arg, const std::string& placeholder, const std::string& value) {
+  for (size_t at = 0; (at = arg.find(placeholder, at)) != std::string::npos; at += value.size())
+    arg.replace(at, placeholder.size(), value);
   return arg;
 }
 
@@ -82,9 +82,9 @@ std::string ResolveProgram(const std::string& name) {
   return "";
 }
 
-uint16_t PickFreePort() {
+uint16_t PickFreePort(const std::string& host) {
   uint16_t port = 0;
-  int fd = NewLoopbackListener(&port);
+  int fd = NewLoopbackListener(host, &port);
   if (fd >= 0) close(fd);
   return port;
 }
@@ -95,18 +95,21 @@ std::unique_ptr<Sut> Sut::Start(const SutSpec& spec, std::string* error) {
     return nullptr;
   }
   std::unique_ptr<Sut> sut(new Sut);
+  sut->host_ = spec.host;
   bool activated = !HasPlaceholder(spec.argv);
   int listen_fd = -1;
   if (activated) {
-    listen_fd = NewLoopbackListener(&sut->port_);
+    listen_fd = NewLoopbackListener(spec.host, &sut->port_);
     if (listen_fd < 0) {
-      *error = std::string("cannot create the listening socket: ") + std::strerror(errno);
+      *error = "cannot create a listening socket on " + spec.host + ": " + std::strerror(errno);
       return nullptr;
     }
   } else {
-    sut->port_ = PickFreePort();
+    sut->port_ = PickFreePort(spec.host);
   }
-  for (const std::string& arg : spec.argv) sut->argv_.push_back(Substitute(arg, sut->port_));
+  for (const std::string& arg : spec.argv)
+    sut->argv_.push_back(
+        Substitute(Substitute(arg, kPortPlaceholder, std::to_string(sut->port_)), kHostPlaceholder, spec.host));
   bool launched = sut->Launch(spec, listen_fd, error);
   if (listen_fd >= 0) close(listen_fd);
   if (!launched) return nullptr;
@@ -192,11 +195,11 @@ bool Sut::AwaitReady(Millis budget, bool activated, std::string* error) {
   while (!deadline.Expired()) {
     if (auto status = ExitStatus()) {
       *error = "the server " + DescribeWaitStatus(*status) + " before it served a connection";
-      std::string tail = StderrTail(3);
-      if (!tail.empty()) *error += "; its stderr ends: " + tail;
+      std::string tail = OutputTail(3);
+      if (!tail.empty()) *error += "; its output ends: " + tail;
       return false;
     }
-    auto probe = TcpClient::Connect(port_, std::min(Millis(50), deadline.Remaining()));
+    auto probe = TcpClient::Connect(host_, port_, std::min(Millis(50), deadline.Remaining()));
     if (!probe) continue;
     connected = true;
     // A server that dies on its first connection ends the wait at once.
@@ -207,7 +210,7 @@ bool Sut::AwaitReady(Millis budget, bool activated, std::string* error) {
   }
   std::string within = " within " + std::to_string(budget.count()) + " ms";
   if (!connected) {
-    *error = "the server never listened on port " + std::to_string(port_) + within;
+    *error = "the server never listened on " + host_ + " port " + std::to_string(port_) + within;
   } else {
     *error = std::string("the server never accepted a connection") +
              (activated ? " on its inherited socket (fd 3)" : " on port " + std::to_string(port_)) + within;
@@ -239,10 +242,8 @@ void Sut::ReadOutput() {
       for (size_t nl; (nl = partial.find('\n')) != std::string::npos;) {
         std::string line = partial.substr(0, nl);
         partial.erase(0, nl + 1);
-        if (i == 1) {
-          std::lock_guard<std::mutex> lock(mutex_);
-          stderr_lines_.push_back({Clock::now(), line});
-        }
+        std::lock_guard<std::mutex> lock(mutex_);
+        output_lines_.push_back({Clock::now(), line, i == 1 ? "stderr" : "stdout"});
       }
     }
   }
@@ -260,7 +261,11 @@ Sut::~Sut() {
 }
 
 std::optional<TcpClient> Sut::Connect(Millis budget) const {
-  return TcpClient::Connect(port_, budget);
+  return TcpClient::Connect(host_, port_, budget);
+}
+
+std::optional<uint64_t> Sut::ConnectionInode(const TcpClient& client) const {
+  return TcpSocketInode(port_, client.local_port());
 }
 
 bool Sut::TreeHolds(const TcpClient& client, Millis budget) const {
@@ -311,18 +316,18 @@ std::vector<ProcStat> Sut::ZombieChildren() const {
   return zombies;
 }
 
-std::vector<LogLine> Sut::StderrLines() const {
+std::vector<LogLine> Sut::OutputLines() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return stderr_lines_;
+  return output_lines_;
 }
 
-std::string Sut::StderrTail(size_t lines) const {
+std::string Sut::OutputTail(size_t lines) const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::ostringstream out;
-  size_t first = stderr_lines_.size() > lines ? stderr_lines_.size() - lines : 0;
-  for (size_t i = first; i < stderr_lines_.size(); ++i) {
+  size_t first = output_lines_.size() > lines ? output_lines_.size() - lines : 0;
+  for (size_t i = first; i < output_lines_.size(); ++i) {
     if (i > first) out << " | ";
-    out << stderr_lines_[i].text;
+    out << output_lines_[i].stream << ": " << output_lines_[i].text;
   }
   return out.str();
 }

@@ -19,18 +19,22 @@
 namespace forkcheck {
 
 // How to start the server under test. A "{port}" anywhere in argv is
-// replaced by a free loopback port; without one the server gets a listening
-// socket by systemd socket activation (fd 3, LISTEN_FDS=1, LISTEN_PID).
+// replaced by a free loopback port (and "{host}" by the host the kit
+// connects to); without a {port} the server gets a listening socket by
+// systemd socket activation (fd 3, LISTEN_FDS=1, LISTEN_PID).
 struct SutSpec {
   std::vector<std::string> argv;
+  std::string host = "127.0.0.1";      // a loopback literal: 127.0.0.1 or ::1
   std::vector<std::string> extra_env;  // "NAME=VALUE"
   std::string workdir;                 // cwd of the server; core files land here
   Millis start_timeout{5000};          // scaled by the caller
 };
 
+// One line the server wrote, on stdout or stderr.
 struct LogLine {
   Clock::time_point when;
   std::string text;
+  const char* stream = "stderr";
 };
 
 // A running server under test. Destroying it kills the whole tree the kit
@@ -44,12 +48,15 @@ class Sut {
 
   pid_t pid() const { return pid_; }
   uint16_t port() const { return port_; }
+  const std::string& host() const { return host_; }
   const std::vector<std::string>& argv() const { return argv_; }
 
   std::optional<TcpClient> Connect(Millis budget = Scaled(Millis(2000))) const;
   // The server's process (not the parent) that holds the server side of
   // `client`'s connection, found through /proc/net/tcp and /proc/PID/fd.
   std::optional<pid_t> ChildServing(const TcpClient& client, Millis budget) const;
+  // The inode of the server's side of `client`'s connection.
+  std::optional<uint64_t> ConnectionInode(const TcpClient& client) const;
 
   bool Alive();                    // the main process has not ended
   std::optional<int> ExitStatus();  // raw wait status once it ended
@@ -57,8 +64,10 @@ class Sut {
   std::vector<ProcStat> LiveChildren() const;
   std::vector<ProcStat> ZombieChildren() const;
 
-  std::vector<LogLine> StderrLines() const;
-  std::string StderrTail(size_t lines) const;
+  // Every line of its stdout and stderr, in arrival order.
+  std::vector<LogLine> OutputLines() const;
+  // The last lines of both streams, "stderr: ... | stdout: ...".
+  std::string OutputTail(size_t lines) const;
   ZombieWatch& zombies() { return *zombies_; }
 
   // Sends `signo` to the main process.
@@ -74,13 +83,14 @@ class Sut {
 
   pid_t pid_ = -1;
   uint16_t port_ = 0;
+  std::string host_;
   std::vector<std::string> argv_;
   int stdout_fd_ = -1;
   int stderr_fd_ = -1;
   int stop_pipe_[2] = {-1, -1};
   std::thread reader_;
   mutable std::mutex mutex_;
-  std::vector<LogLine> stderr_lines_;
+  std::vector<LogLine> output_lines_;
   std::unique_ptr<ZombieWatch> zombies_;
   bool killed_ = false;
 };
@@ -89,8 +99,8 @@ class Sut {
 // slash); empty when there is none.
 std::string ResolveProgram(const std::string& name);
 
-// A free loopback port: bound to port 0, read back, released.
-uint16_t PickFreePort();
+// A free port on `host`: bound to port 0, read back, released.
+uint16_t PickFreePort(const std::string& host = "127.0.0.1");
 
 }  // namespace forkcheck
 

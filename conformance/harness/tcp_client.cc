@@ -11,29 +11,22 @@
 #include <cerrno>
 #include <random>
 #include <thread>
+#include <optional>
 #include <utility>
+
+#include "conformance/harness/loopback.h"
 
 namespace forkcheck {
 namespace {
 
-int NewNonBlockingSocket() {
-  return socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-}
-
-sockaddr_in Loopback(uint16_t port) {
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  return addr;
-}
-
 // One connect attempt; refused connections are retried by the caller.
-int ConnectOnce(uint16_t port, const Deadline& deadline) {
-  int fd = NewNonBlockingSocket();
+int ConnectOnce(const std::string& host, uint16_t port, const Deadline& deadline) {
+  sockaddr_storage addr;
+  socklen_t length;
+  if (!LoopbackAddress(host, port, &addr, &length)) return -1;
+  int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return -1;
-  sockaddr_in addr = Loopback(port);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) return fd;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), length) == 0) return fd;
   if (errno != EINPROGRESS) {
     close(fd);
     return -1;
@@ -66,10 +59,9 @@ bool WaitFor(int fd, short events, const Deadline& deadline) {
 }  // namespace
 
 TcpClient::TcpClient(int fd) : fd_(fd) {
-  sockaddr_in local{};
+  sockaddr_storage local{};
   socklen_t len = sizeof local;
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0)
-    local_port_ = ntohs(local.sin_port);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) == 0) local_port_ = PortOf(local);
 }
 
 TcpClient::~TcpClient() { Close(); }
@@ -86,10 +78,10 @@ TcpClient& TcpClient::operator=(TcpClient&& other) noexcept {
   return *this;
 }
 
-std::optional<TcpClient> TcpClient::Connect(uint16_t port, Millis budget) {
+std::optional<TcpClient> TcpClient::Connect(const std::string& host, uint16_t port, Millis budget) {
   Deadline deadline(budget);
   for (;;) {
-    int fd = ConnectOnce(port, deadline);
+    int fd = ConnectOnce(host, port, deadline);
     if (fd >= 0) return TcpClient(fd);
     if (deadline.Expired()) return std::nullopt;
     std::this_thread::sleep_for(std::min(Millis(5), deadline.Remaining()));
@@ -171,14 +163,20 @@ EchoResult EchoExchange(TcpClient& client, const std::string& payload,
   size_t sent = 0;
   char buffer[65536];
   bool half_closed = false;
-  while (!deadline.Expired()) {
+  // Once the whole echo is back, extra bytes are awaited only briefly: the
+  // end of the connection is ECHO-2's concern, not the exchange's.
+  std::optional<Deadline> tail;
+  while (!deadline.Expired() && !(tail && tail->Expired())) {
+    if (!tail && result.received.size() >= payload.size() && half_closed) tail.emplace(Scaled(Millis(100)));
     if (sent == payload.size() && !half_closed) {
       client.ShutdownWrite();
       half_closed = true;
       result.send_ok = true;
     }
     pollfd pfd{client.fd(), static_cast<short>(POLLIN | (half_closed ? 0 : POLLOUT)), 0};
-    int ready = poll(&pfd, 1, deadline.RemainingMsForPoll());
+    int timeout = deadline.RemainingMsForPoll();
+    if (tail) timeout = std::min(timeout, tail->RemainingMsForPoll());
+    int ready = poll(&pfd, 1, timeout);
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) break;
     if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {

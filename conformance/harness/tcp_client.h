@@ -9,7 +9,7 @@
 
 namespace forkcheck {
 
-// A loopback TCP client whose every operation is bounded by a deadline, so a
+// A loopback TCP client (IPv4 or IPv6) whose every operation is bounded by a deadline, so a
 // server that hangs can never hang the kit.
 class TcpClient {
  public:
@@ -20,7 +20,9 @@ class TcpClient {
   TcpClient(const TcpClient&) = delete;
   TcpClient& operator=(const TcpClient&) = delete;
 
-  static std::optional<TcpClient> Connect(uint16_t port, Millis budget);
+  // `host` is a loopback literal: 127.0.0.1 or ::1.
+  static std::optional<TcpClient> Connect(const std::string& host, uint16_t port, Millis budget);
+  static std::optional<TcpClient> Connect(uint16_t port, Millis budget) { return Connect("127.0.0.1", port, budget); }
 
   bool connected() const { return fd_ >= 0; }
   int fd() const { return fd_; }
@@ -44,7 +46,9 @@ class TcpClient {
 };
 
 // Sends `payload` in the given chunk sizes while reading concurrently, then
-// half-closes and reads to the end. Returns what came back and how it ended.
+// half-closes and reads until the whole echo is back and 100 ms (scaled)
+// more for extra bytes, or EOF, or the deadline. Returns what came back and
+// how it ended (kTimeout also when the echo completed without an EOF).
 struct EchoResult {
   std::string received;
   TcpClient::End end = TcpClient::End::kTimeout;

@@ -31,9 +31,11 @@ void ZombieWatch::Run() {
 void ZombieWatch::Sample() {
   std::vector<ProcStat> children = ChildrenOf(parent_);
   Clock::time_point now = Clock::now();
+  auto parent = ReadProcStat(parent_);
   int live = 0;
   std::set<pid_t> seen;
   std::lock_guard<std::mutex> lock(mutex_);
+  if ((!parent || parent->zombie()) && !parent_ended_at_) parent_ended_at_ = now;
   for (const ProcStat& child : children) {
     seen.insert(child.pid);
     Record& record = records_[child.pid];
@@ -47,6 +49,11 @@ void ZombieWatch::Sample() {
     if (!record.gone_at && seen.count(pid) == 0) record.gone_at = now;
   }
   if (live > max_live_) max_live_ = live;
+}
+
+std::optional<Clock::time_point> ZombieWatch::ParentEndedAt() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return parent_ended_at_;
 }
 
 std::map<pid_t, ZombieWatch::Record> ZombieWatch::Snapshot() const {

@@ -36,6 +36,8 @@ class ZombieWatch {
   std::vector<double> ReapedLifetimes() const;
   // Zombies still unreaped now, with their age (ms).
   std::map<pid_t, double> OpenZombies() const;
+  // When the watched process itself was first seen ended (zombie or gone).
+  std::optional<Clock::time_point> ParentEndedAt() const;
   int MaxLiveChildren() const { return max_live_.load(); }
   void ResetMaxLiveChildren() { max_live_ = 0; }
 
@@ -49,6 +51,7 @@ class ZombieWatch {
   std::atomic<int> max_live_{0};
   mutable std::mutex mutex_;
   std::map<pid_t, Record> records_;
+  std::optional<Clock::time_point> parent_ended_at_;
   std::thread thread_;
 };
 

@@ -103,7 +103,7 @@ TEST(PidsCgroup, RealForkFailure) {
   if (!group) GTEST_SKIP() << why;
   ASSERT_TRUE(group->Freeze(&why)) << why;
   EXPECT_TRUE(Refused(*sut));
-  EXPECT_NE(sut->StderrTail(5).find("fork"), std::string::npos) << sut->StderrTail(5);
+  EXPECT_NE(sut->OutputTail(5).find("fork"), std::string::npos) << sut->OutputTail(5);
   ASSERT_TRUE(group->Thaw(&why)) << why;
   EXPECT_EQ(Echo(*sut, "again\n"), "again\n");
 }

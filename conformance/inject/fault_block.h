@@ -6,7 +6,7 @@
 #ifndef FORKCHECK_CONFORMANCE_INJECT_FAULT_BLOCK_H_
 #define FORKCHECK_CONFORMANCE_INJECT_FAULT_BLOCK_H_
 
-#define FC_MAGIC 0x666b6331u /* "fkc1" */
+#define FC_MAGIC 0x666b6332u /* "fkc2" */
 
 enum fc_family { FC_FORK, FC_ACCEPT, FC_READ, FC_WRITE, FC_WAITPID, FC_FAMILIES };
 enum fc_role { FC_ROLE_ANY, FC_ROLE_PARENT, FC_ROLE_CHILDREN };
@@ -17,19 +17,33 @@ struct fc_rule {
   int error;     /* errno to fail with; 0 = none */
   int role;      /* enum fc_role */
   int short_max; /* read/write: cap each transfer at this many bytes; 0 = no cap */
-  long every;    /* fail only every Nth candidate call (<= 1: each one) */
-  long skip;     /* matching calls still to let through untouched */
+  long every;    /* fail only every Nth eligible call (<= 1: each one) */
+  long skip;     /* eligible calls still to let through untouched */
   long count;    /* failures still to inject; -1 = until disarmed */
-  long seen;     /* candidate calls so far, for `every` */
+  long seen;     /* eligible calls so far, for `every` */
+};
+
+/* What the library saw of one family in one role. A rule only injects what
+ * the kernel could return in the caller's state (SPEC.md, "What the kit
+ * injects"); the calls it had to spare are counted by reason. */
+struct fc_counts {
+  long calls;        /* every call */
+  long candidates;   /* calls an armed rule of this role looked at */
+  long cannot_block; /* EINTR armed, but the call could not block: WNOHANG,
+                        O_NONBLOCK/MSG_DONTWAIT, ready now, or no child */
+  long restarting;   /* EINTR armed, the call would block, but no caught and
+                        unblocked signal could interrupt it (SA_RESTART) */
+  long injected;     /* calls failed with the rule's errno */
+  long shortened;    /* transfers capped at short_max */
+  long uncuttable;   /* write cap armed, but a blocking socket and no caught
+                        signal: the kernel would not cut that write short */
 };
 
 struct fc_block {
   unsigned magic;
   int root_pid; /* the first process that loaded the library; others are children */
   struct fc_rule rules[FC_FAMILIES];
-  long calls[FC_FAMILIES][2];
-  long injected[FC_FAMILIES][2]; /* calls failed with the rule's errno */
-  long shortened[FC_FAMILIES][2]; /* transfers capped at short_max */
+  struct fc_counts counts[FC_FAMILIES][2];
 };
 
 #endif /* FORKCHECK_CONFORMANCE_INJECT_FAULT_BLOCK_H_ */

@@ -61,6 +61,19 @@ std::unique_ptr<FaultPlan> FaultPlan::ForProgram(const std::string& program, con
   return nullptr;
 }
 
+FaultCounts FaultCounts::Since(const FaultCounts& before) const {
+  FaultCounts diff;
+  diff.calls = calls - before.calls;
+  diff.candidates = candidates - before.candidates;
+  diff.cannot_block = cannot_block - before.cannot_block;
+  diff.restarting = restarting - before.restarting;
+  diff.injected = injected - before.injected;
+  diff.shortened = shortened - before.shortened;
+  diff.uncuttable = uncuttable - before.uncuttable;
+  diff.counted = counted && before.counted;
+  return diff;
+}
+
 FaultPlan::FaultPlan(std::unique_ptr<FaultBackend> backend) : backend_(std::move(backend)) {}
 
 FaultPlan::~FaultPlan() { DisarmAll(); }
@@ -69,15 +82,14 @@ bool FaultPlan::Arm(Family family, const FaultRule& rule, std::string* error) {
   Disarm(family);
   std::string ignored;
   if (!backend_->Arm(family, rule, error ? error : &ignored)) return false;
-  log_.push_back({family, rule, backend_->Injected(family, rule.role), -2,
-                  backend_->Shortened(family, rule.role), -2});
+  log_.push_back({family, rule, backend_->Counts(family, rule.role), {}, true});
   return true;
 }
 
 void FaultPlan::Close(Armed& armed) {
-  if (armed.injected_after != -2) return;
-  armed.injected_after = backend_->Injected(armed.family, armed.rule.role);
-  armed.shortened_after = backend_->Shortened(armed.family, armed.rule.role);
+  if (!armed.open) return;
+  armed.after = backend_->Counts(armed.family, armed.rule.role);
+  armed.open = false;
 }
 
 void FaultPlan::Disarm(Family family) {
@@ -91,27 +103,82 @@ void FaultPlan::DisarmAll() {
     Disarm(family);
 }
 
-long FaultPlan::Injected(Family family, Role role) const { return backend_->Injected(family, role); }
+FaultCounts FaultPlan::Armed::Seen(const FaultBackend& backend) const {
+  return (open ? backend.Counts(family, rule.role) : after).Since(before);
+}
+
+FaultCounts FaultPlan::ArmedCounts(Family family) const {
+  FaultCounts total;
+  for (const Armed& armed : log_) {
+    if (armed.family != family) continue;
+    FaultCounts seen = armed.Seen(*backend_);
+    total.calls += seen.calls;
+    total.candidates += seen.candidates;
+    total.cannot_block += seen.cannot_block;
+    total.restarting += seen.restarting;
+    total.injected += seen.injected;
+    total.shortened += seen.shortened;
+    total.uncuttable += seen.uncuttable;
+    total.counted = total.counted && seen.counted;
+  }
+  return total;
+}
+
+namespace {
+
+const char* ReturnsAtOnce(Family family) {
+  switch (family) {
+    case Family::kWaitpid: return "WNOHANG, a child ready, or no child";
+    case Family::kAccept: return "a client queued or a non-blocking socket";
+    case Family::kRead: return "data ready or a non-blocking socket";
+    case Family::kWrite: return "room to write or a non-blocking socket";
+    case Family::kFork: break;
+  }
+  return "";
+}
+
+std::string Count(long n) { return n < 0 ? "?" : std::to_string(n); }
+
+}  // namespace
+
+std::string SparedReasons(Family family, const FaultRule& rule, const FaultCounts& seen) {
+  std::vector<std::string> reasons;
+  if (rule.error == EINTR && seen.counted) {
+    bool all = seen.injected == 0 && seen.cannot_block + seen.restarting == seen.candidates;
+    if (seen.cannot_block > 0)
+      reasons.push_back((all && seen.restarting == 0 ? "all " : "") + Count(seen.cannot_block) + " of " +
+                        Count(seen.candidates) + " calls could not block (" + ReturnsAtOnce(family) + ")");
+    if (seen.restarting > 0)
+      reasons.push_back(Count(seen.restarting) + " would block, but no caught and unblocked signal without "
+                        "SA_RESTART could interrupt them");
+    if (seen.candidates == 0) reasons.push_back("no call while armed");
+    if (seen.injected == 0 && !reasons.empty()) reasons.back() += ": EINTR cannot occur";
+  }
+  if (rule.short_max > 0 && seen.uncuttable > 0)
+    reasons.push_back(Count(seen.uncuttable) + " writes left whole: a blocking socket and no caught signal, "
+                      "so the kernel would not cut them short");
+  std::string text;
+  for (const std::string& reason : reasons) text += (text.empty() ? "" : "; ") + reason;
+  return text.empty() ? "" : "(" + text + ")";
+}
 
 std::string FaultPlan::Describe() const {
   std::string text = std::string(backend_->name()) + ":";
   if (log_.empty()) return text + " nothing armed";
   for (size_t i = 0; i < log_.size(); ++i) {
     const Armed& armed = log_[i];
-    bool open = armed.injected_after == -2;
-    long injected = (open ? backend_->Injected(armed.family, armed.rule.role) : armed.injected_after) -
-                    armed.injected_before;
-    long shortened = (open ? backend_->Shortened(armed.family, armed.rule.role) : armed.shortened_after) -
-                     armed.shortened_before;
+    FaultCounts seen = armed.Seen(*backend_);
     text += std::string(i ? ";" : "") + " " + FamilyName(armed.family);
     if (armed.rule.error != 0) {
-      text += " " + ErrnoName(armed.rule.error) + " x" + (injected < 0 ? "?" : std::to_string(injected));
+      text += " " + ErrnoName(armed.rule.error) + " x" + (seen.counted ? Count(seen.injected) : "?");
       if (armed.rule.every > 1) text += " (1 call in " + std::to_string(armed.rule.every) + ")";
     }
     if (armed.rule.short_max > 0)
       text += " short transfers (<= " + std::to_string(armed.rule.short_max) + " bytes) x" +
-              (shortened < 0 ? "?" : std::to_string(shortened));
+              (seen.counted ? Count(seen.shortened) : "?");
     text += std::string(" [") + RoleName(armed.rule.role) + "]";
+    if (std::string method = backend_->Method(armed.family, armed.rule); !method.empty()) text += " " + method;
+    if (std::string spared = SparedReasons(armed.family, armed.rule, seen); !spared.empty()) text += " " + spared;
   }
   return text;
 }

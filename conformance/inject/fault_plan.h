@@ -32,6 +32,21 @@ struct FaultRule {
   Role role = Role::kAny;
 };
 
+// What a backend saw of one family in one role. Only faults the kernel
+// could give the caller in its state are injected (SPEC.md, "What the kit
+// injects"); the calls a rule had to spare are counted by reason.
+struct FaultCounts {
+  long calls = 0;         // every call
+  long candidates = 0;    // calls an armed rule looked at
+  long cannot_block = 0;  // EINTR armed, the call returned at once (WNOHANG, O_NONBLOCK, ready)
+  long restarting = 0;    // EINTR armed, it would block, but no signal could interrupt it
+  long injected = 0;
+  long shortened = 0;
+  long uncuttable = 0;    // write cap armed, but the kernel would not cut that write
+  bool counted = true;    // false when the backend cannot count calls
+  FaultCounts Since(const FaultCounts& before) const;
+};
+
 // One way of reaching the server's system calls (preload, strace).
 class FaultBackend {
  public:
@@ -43,10 +58,9 @@ class FaultBackend {
   virtual bool Attach(pid_t /*server*/, std::string* /*error*/) { return true; }
   virtual bool Arm(Family family, const FaultRule& rule, std::string* error) = 0;
   virtual void Disarm(Family family) = 0;
-  // -1 when the backend cannot count.
-  virtual long Calls(Family family, Role role) const = 0;
-  virtual long Injected(Family family, Role role) const = 0;
-  virtual long Shortened(Family family, Role role) const = 0;
+  virtual FaultCounts Counts(Family family, Role role) const = 0;
+  // How a rule's faults come about, when not by faking the call's result.
+  virtual std::string Method(Family /*family*/, const FaultRule& /*rule*/) const { return ""; }
 };
 
 // The faults of one case: a backend plus a record of what was armed, so the
@@ -70,25 +84,33 @@ class FaultPlan {
   bool Arm(Family family, const FaultRule& rule, std::string* error = nullptr);
   void Disarm(Family family);
   void DisarmAll();
-  long Calls(Family family, Role role = Role::kAny) const { return backend_->Calls(family, role); }
-  long Injected(Family family, Role role = Role::kAny) const;
-  long Shortened(Family family, Role role = Role::kAny) const { return backend_->Shortened(family, role); }
-  // e.g. "preload: fork EAGAIN x3 (parent); accept EINTR x3 (parent)".
+  FaultCounts Counts(Family family, Role role = Role::kAny) const { return backend_->Counts(family, role); }
+  long Calls(Family family, Role role = Role::kAny) const { return Counts(family, role).calls; }
+  long Injected(Family family, Role role = Role::kAny) const { return Counts(family, role).injected; }
+  long Shortened(Family family, Role role = Role::kAny) const { return Counts(family, role).shortened; }
+  // What the rules armed for `family` so far injected and spared, summed.
+  FaultCounts ArmedCounts(Family family) const;
+  // e.g. "preload: fork EAGAIN x3 [parent]; waitpid EINTR x0 [parent] (all
+  // 12 calls could not block: WNOHANG or a child ready; EINTR cannot occur)".
   std::string Describe() const;
 
  private:
   struct Armed {
     Family family;
     FaultRule rule;
-    long injected_before;
-    long injected_after = -2;  // -2: still armed
-    long shortened_before;
-    long shortened_after = -2;
+    FaultCounts before;
+    FaultCounts after;
+    bool open = true;
+    FaultCounts Seen(const FaultBackend& backend) const;
   };
   void Close(Armed& armed);
   std::unique_ptr<FaultBackend> backend_;
   std::vector<Armed> log_;
 };
+
+// "(all 37 calls could not block: WNOHANG or a child ready; EINTR cannot
+// occur)": why a rule injected fewer faults than asked, "" if nothing spared.
+std::string SparedReasons(Family family, const FaultRule& rule, const FaultCounts& seen);
 
 // A number in [lo, hi] drawn from `random`: fault schedules derive from the
 // case seed so --seed reproduces them.

@@ -3,6 +3,9 @@
  * (fault_block.h, path in FORKCHECK_FAULTS). Without that variable, or with
  * nothing armed, every call goes straight to libc.
  *
+ * Only faults the kernel could give the caller in its present state are
+ * injected (realism.c); the calls spared are counted by reason.
+ *
  * Wrappers may run inside signal handlers (waitpid in a SIGCHLD handler), so
  * everything past the constructor is async-signal-safe: no malloc, no stdio,
  * only atomics and plain syscalls. errno is preserved on every path that
@@ -21,6 +24,7 @@
 #include <unistd.h>
 
 #include "conformance/inject/fault_block.h"
+#include "conformance/inject/realism.h"
 
 static struct fc_block *block;
 
@@ -104,6 +108,8 @@ static int take_fault(long *count) {
   return __atomic_load_n(count, __ATOMIC_ACQUIRE) < 0 || take(count);
 }
 
+static void add(long *counter) { __atomic_add_fetch(counter, 1, __ATOMIC_RELAXED); }
+
 static int role_matches(int rule_role, int who) {
   if (rule_role == FC_ROLE_PARENT) return who == FC_PARENT;
   if (rule_role == FC_ROLE_CHILDREN) return who == FC_CHILD;
@@ -116,26 +122,51 @@ struct decision {
   int who;
 };
 
-static struct decision decide(int family) {
+/* The rule's errno, if the kernel could return it to this call now. */
+static int realistic_error(struct fc_rule *rule, const struct fc_call *call, struct fc_counts *counts) {
+  int error = __atomic_load_n(&rule->error, __ATOMIC_RELAXED);
+  if (error != EINTR) return error;
+  switch (fc_eintr_possible(call)) {
+    case FC_EINTR_POSSIBLE: return EINTR;
+    case FC_EINTR_CANNOT_BLOCK: add(&counts->cannot_block); return 0;
+    case FC_EINTR_RESTARTED: add(&counts->restarting); return 0;
+  }
+  return 0;
+}
+
+static int inject_now(struct fc_rule *rule) {
+  if (take(&rule->skip)) return 0;
+  long every = __atomic_load_n(&rule->every, __ATOMIC_RELAXED);
+  long seq = __atomic_fetch_add(&rule->seen, 1, __ATOMIC_RELAXED);
+  return (every <= 1 || seq % every == 0) && take_fault(&rule->count);
+}
+
+static size_t realistic_cap(struct fc_rule *rule, const struct fc_call *call, struct fc_counts *counts) {
+  int short_max = __atomic_load_n(&rule->short_max, __ATOMIC_RELAXED);
+  if (short_max <= 0) return 0;
+  if (call->family == FC_WRITE && !fc_short_write_possible(call)) {
+    add(&counts->uncuttable);
+    return 0;
+  }
+  return (size_t)short_max;
+}
+
+static struct decision decide(const struct fc_call *call) {
   struct decision d = {0, 0, getpid() == __atomic_load_n(&block->root_pid, __ATOMIC_ACQUIRE)
                                  ? FC_PARENT : FC_CHILD};
-  __atomic_add_fetch(&block->calls[family][d.who], 1, __ATOMIC_RELAXED);
-  struct fc_rule *rule = &block->rules[family];
+  struct fc_counts *counts = &block->counts[call->family][d.who];
+  add(&counts->calls);
+  struct fc_rule *rule = &block->rules[call->family];
   if (!__atomic_load_n(&rule->armed, __ATOMIC_ACQUIRE)) return d;
   if (!role_matches(__atomic_load_n(&rule->role, __ATOMIC_RELAXED), d.who)) return d;
-  if (take(&rule->skip)) return d;
-  int error = __atomic_load_n(&rule->error, __ATOMIC_RELAXED);
-  if (error != 0) {
-    long every = __atomic_load_n(&rule->every, __ATOMIC_RELAXED);
-    long seq = __atomic_fetch_add(&rule->seen, 1, __ATOMIC_RELAXED);
-    if ((every <= 1 || seq % every == 0) && take_fault(&rule->count)) {
-      __atomic_add_fetch(&block->injected[family][d.who], 1, __ATOMIC_RELAXED);
-      d.error = error;
-      return d;
-    }
+  add(&counts->candidates);
+  int error = realistic_error(rule, call, counts);
+  if (error != 0 && inject_now(rule)) {
+    add(&counts->injected);
+    d.error = error;
+    return d;
   }
-  int short_max = __atomic_load_n(&rule->short_max, __ATOMIC_RELAXED);
-  if (short_max > 0) d.cap = (size_t)short_max;
+  d.cap = realistic_cap(rule, call, counts);
   return d;
 }
 
@@ -150,8 +181,13 @@ static int is_socket(int fd) {
 
 static size_t capped(int family, const struct decision *d, size_t len) {
   if (d->cap == 0 || len <= d->cap) return len;
-  __atomic_add_fetch(&block->shortened[family][d->who], 1, __ATOMIC_RELAXED);
+  add(&block->counts[family][d->who].shortened);
   return d->cap;
+}
+
+static struct fc_call on_fd(int family, int fd, int msg_flags) {
+  struct fc_call call = {family, fd, msg_flags, P_ALL, 0, 0};
+  return call;
 }
 
 #define FAIL_WITH(d, failure) \
@@ -166,56 +202,64 @@ static size_t capped(int family, const struct decision *d, size_t len) {
 
 pid_t fork(void) {
   if (block == NULL) return REAL(fork)();
-  struct decision d = decide(FC_FORK);
+  struct fc_call call = on_fd(FC_FORK, -1, 0);
+  struct decision d = decide(&call);
   FAIL_WITH(d, -1);
   return REAL(fork)();
 }
 
 int accept(int fd, __SOCKADDR_ARG addr, socklen_t *len) {
   if (block == NULL) return REAL(accept)(fd, addr, len);
-  struct decision d = decide(FC_ACCEPT);
+  struct fc_call call = on_fd(FC_ACCEPT, fd, 0);
+  struct decision d = decide(&call);
   FAIL_WITH(d, -1);
   return REAL(accept)(fd, addr, len);
 }
 
 int accept4(int fd, __SOCKADDR_ARG addr, socklen_t *len, int flags) {
   if (block == NULL) return REAL(accept4)(fd, addr, len, flags);
-  struct decision d = decide(FC_ACCEPT);
+  struct fc_call call = on_fd(FC_ACCEPT, fd, 0);
+  struct decision d = decide(&call);
   FAIL_WITH(d, -1);
   return REAL(accept4)(fd, addr, len, flags);
 }
 
 ssize_t read(int fd, void *buf, size_t len) {
   if (block == NULL || !is_socket(fd)) return REAL(read)(fd, buf, len);
-  struct decision d = decide(FC_READ);
+  struct fc_call call = on_fd(FC_READ, fd, 0);
+  struct decision d = decide(&call);
   FAIL_WITH(d, -1);
   return REAL(read)(fd, buf, capped(FC_READ, &d, len));
 }
 
 ssize_t recv(int fd, void *buf, size_t len, int flags) {
   if (block == NULL || !is_socket(fd)) return REAL(recv)(fd, buf, len, flags);
-  struct decision d = decide(FC_READ);
+  struct fc_call call = on_fd(FC_READ, fd, flags);
+  struct decision d = decide(&call);
   FAIL_WITH(d, -1);
   return REAL(recv)(fd, buf, capped(FC_READ, &d, len), flags);
 }
 
 ssize_t recvfrom(int fd, void *buf, size_t len, int flags, __SOCKADDR_ARG addr, socklen_t *alen) {
   if (block == NULL || !is_socket(fd)) return REAL(recvfrom)(fd, buf, len, flags, addr, alen);
-  struct decision d = decide(FC_READ);
+  struct fc_call call = on_fd(FC_READ, fd, flags);
+  struct decision d = decide(&call);
   FAIL_WITH(d, -1);
   return REAL(recvfrom)(fd, buf, capped(FC_READ, &d, len), flags, addr, alen);
 }
 
 ssize_t write(int fd, const void *buf, size_t len) {
   if (block == NULL || !is_socket(fd)) return REAL(write)(fd, buf, len);
-  struct decision d = decide(FC_WRITE);
+  struct fc_call call = on_fd(FC_WRITE, fd, 0);
+  struct decision d = decide(&call);
   FAIL_WITH(d, -1);
   return REAL(write)(fd, buf, capped(FC_WRITE, &d, len));
 }
 
 ssize_t send(int fd, const void *buf, size_t len, int flags) {
   if (block == NULL || !is_socket(fd)) return REAL(send)(fd, buf, len, flags);
-  struct decision d = decide(FC_WRITE);
+  struct fc_call call = on_fd(FC_WRITE, fd, flags);
+  struct decision d = decide(&call);
   FAIL_WITH(d, -1);
   return REAL(send)(fd, buf, capped(FC_WRITE, &d, len), flags);
 }
@@ -223,35 +267,40 @@ ssize_t send(int fd, const void *buf, size_t len, int flags) {
 ssize_t sendto(int fd, const void *buf, size_t len, int flags, __CONST_SOCKADDR_ARG addr,
                socklen_t alen) {
   if (block == NULL || !is_socket(fd)) return REAL(sendto)(fd, buf, len, flags, addr, alen);
-  struct decision d = decide(FC_WRITE);
+  struct fc_call call = on_fd(FC_WRITE, fd, flags);
+  struct decision d = decide(&call);
   FAIL_WITH(d, -1);
   return REAL(sendto)(fd, buf, capped(FC_WRITE, &d, len), flags, addr, alen);
 }
 
 pid_t waitpid(pid_t pid, int *status, int options) {
   if (block == NULL) return REAL(waitpid)(pid, status, options);
-  struct decision d = decide(FC_WAITPID);
+  struct fc_call call = fc_wait_call(pid, options);
+  struct decision d = decide(&call);
   FAIL_WITH(d, -1);
   return REAL(waitpid)(pid, status, options);
 }
 
 pid_t wait(int *status) {
   if (block == NULL) return REAL(wait)(status);
-  struct decision d = decide(FC_WAITPID);
+  struct fc_call call = fc_wait_call(-1, 0);
+  struct decision d = decide(&call);
   FAIL_WITH(d, -1);
   return REAL(wait)(status);
 }
 
 pid_t wait3(int *status, int options, struct rusage *usage) {
   if (block == NULL) return REAL(wait3)(status, options, usage);
-  struct decision d = decide(FC_WAITPID);
+  struct fc_call call = fc_wait_call(-1, options);
+  struct decision d = decide(&call);
   FAIL_WITH(d, -1);
   return REAL(wait3)(status, options, usage);
 }
 
 pid_t wait4(pid_t pid, int *status, int options, struct rusage *usage) {
   if (block == NULL) return REAL(wait4)(pid, status, options, usage);
-  struct decision d = decide(FC_WAITPID);
+  struct fc_call call = fc_wait_call(pid, options);
+  struct decision d = decide(&call);
   FAIL_WITH(d, -1);
   return REAL(wait4)(pid, status, options, usage);
 }

@@ -27,10 +27,14 @@ void Store(T* field, T value) { __atomic_store_n(field, value, __ATOMIC_RELEASE)
 template <typename T>
 T Load(const T* field) { return __atomic_load_n(field, __ATOMIC_ACQUIRE); }
 
-long Sum(const long (&per_role)[2], Role role) {
-  if (role == Role::kParent) return Load(&per_role[FC_PARENT]);
-  if (role == Role::kChildren) return Load(&per_role[FC_CHILD]);
-  return Load(&per_role[FC_PARENT]) + Load(&per_role[FC_CHILD]);
+void AddRole(const fc_counts& role, FaultCounts* sum) {
+  sum->calls += Load(&role.calls);
+  sum->candidates += Load(&role.candidates);
+  sum->cannot_block += Load(&role.cannot_block);
+  sum->restarting += Load(&role.restarting);
+  sum->injected += Load(&role.injected);
+  sum->shortened += Load(&role.shortened);
+  sum->uncuttable += Load(&role.uncuttable);
 }
 
 class PreloadBackend : public FaultBackend {
@@ -59,14 +63,12 @@ class PreloadBackend : public FaultBackend {
     return true;
   }
   void Disarm(Family family) override { Store(&block_->rules[static_cast<int>(family)].armed, 0); }
-  long Calls(Family family, Role role) const override {
-    return Sum(block_->calls[static_cast<int>(family)], role);
-  }
-  long Injected(Family family, Role role) const override {
-    return Sum(block_->injected[static_cast<int>(family)], role);
-  }
-  long Shortened(Family family, Role role) const override {
-    return Sum(block_->shortened[static_cast<int>(family)], role);
+  FaultCounts Counts(Family family, Role role) const override {
+    const fc_counts* per_role = block_->counts[static_cast<int>(family)];
+    FaultCounts sum;
+    if (role != Role::kChildren) AddRole(per_role[FC_PARENT], &sum);
+    if (role != Role::kParent) AddRole(per_role[FC_CHILD], &sum);
+    return sum;
   }
 
  private:

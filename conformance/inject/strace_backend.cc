@@ -1,6 +1,7 @@
 #include "conformance/inject/strace_backend.h"
 
 #include <signal.h>
+#include <cerrno>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include <sstream>
 
 #include "conformance/harness/deadline.h"
+#include "conformance/inject/signal_interrupter.h"
 
 extern char** environ;
 
@@ -31,6 +33,14 @@ const char* SyscallSet(Family family) {
     case Family::kWaitpid: return "wait4,waitid";
   }
   return "";
+}
+
+void AddTo(FaultCounts* sum, const FaultCounts& more) {
+  sum->calls += more.calls;
+  sum->candidates += more.candidates;
+  sum->cannot_block += more.cannot_block;
+  sum->restarting += more.restarting;
+  sum->injected += more.injected;
 }
 
 bool InSet(Family family, const std::string& syscall) {
@@ -94,20 +104,43 @@ class StraceBackend : public FaultBackend {
     server_ = server;
     return true;
   }
+  // EINTR is never faked here: strace cannot tell whether the call would
+  // block or a handler lacks SA_RESTART, so a real SIGCHLD is sent into
+  // the sleeping call instead and the kernel decides.
   bool Arm(Family family, const FaultRule& rule, std::string* error) override {
     if (rule.short_max > 0 || rule.role == Role::kChildren) {
       *error = "strace cannot shorten transfers or single out the children";
       return false;
     }
+    Disarm(family);
+    if (rule.error == EINTR) {
+      interrupters_[family] = std::make_unique<SignalInterrupter>(server_, family, rule);
+      return true;
+    }
     rules_[family] = rule;
     return Restart(error);
   }
   void Disarm(Family family) override {
+    if (auto it = interrupters_.find(family); it != interrupters_.end()) {
+      FaultCounts done = it->second->Counts();
+      interrupters_.erase(it);
+      AddTo(&interrupted_[family], done);
+    }
     if (rules_.erase(family)) Restart(nullptr);
   }
-  long Calls(Family family, Role role) const override { return Count(family, role, false); }
-  long Injected(Family family, Role role) const override { return Count(family, role, true); }
-  long Shortened(Family, Role) const override { return 0; }
+  FaultCounts Counts(Family family, Role role) const override {
+    FaultCounts counts;
+    counts.calls = Count(family, role, false);
+    counts.injected = Count(family, role, true);
+    counts.candidates = counts.calls;
+    if (role == Role::kChildren) return counts;
+    if (auto it = interrupted_.find(family); it != interrupted_.end()) AddTo(&counts, it->second);
+    if (auto it = interrupters_.find(family); it != interrupters_.end()) AddTo(&counts, it->second->Counts());
+    return counts;
+  }
+  std::string Method(Family, const FaultRule& rule) const override {
+    return rule.error == EINTR ? "by a real SIGCHLD sent while the call slept" : "";
+  }
 
  private:
   std::string When(const FaultRule& rule) const {
@@ -124,6 +157,8 @@ class StraceBackend : public FaultBackend {
   pid_t strace_ = -1;
   int runs_ = 0;
   std::map<Family, FaultRule> rules_;
+  std::map<Family, std::unique_ptr<SignalInterrupter>> interrupters_;
+  std::map<Family, FaultCounts> interrupted_;
 };
 
 bool StraceBackend::Restart(std::string* error) {

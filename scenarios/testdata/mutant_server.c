@@ -28,6 +28,7 @@
 #include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,7 @@ enum bug {
     BUG_EXIT_ON_FORK_FAIL,       /* FORK-1 */
     BUG_EMFILE_SPIN,             /* EMFILE-1 */
     BUG_WAIT_EINTR_GIVES_UP,     /* WAIT-1 */
+    BUG_DROP_ECHO_ON_HALF_CLOSE, /* ECHO-1 */
     BUG_IGNORE_MAX_CHILDREN,     /* LIMIT-1 */
     BUG_IGNORE_SIGTERM,          /* SHUT-1 */
     BUG_ORPHAN_CHILDREN_ON_SIGINT, /* SHUT-2 */
@@ -97,6 +99,7 @@ static const struct {
     {"exit-on-fork-fail", BUG_EXIT_ON_FORK_FAIL, "FORK-1"},
     {"emfile-spin", BUG_EMFILE_SPIN, "EMFILE-1"},
     {"wait-eintr-gives-up", BUG_WAIT_EINTR_GIVES_UP, "WAIT-1"},
+    {"drop-echo-on-half-close", BUG_DROP_ECHO_ON_HALF_CLOSE, "ECHO-1"},
     {"ignore-max-children", BUG_IGNORE_MAX_CHILDREN, "LIMIT-1"},
     {"ignore-sigterm", BUG_IGNORE_SIGTERM, "SHUT-1"},
     {"orphan-children-on-sigint", BUG_ORPHAN_CHILDREN_ON_SIGINT, "SHUT-2"},
@@ -220,7 +223,10 @@ static void report_child(pid_t pid, int status)
 /* ------------------------------------------------------------------------ */
 /* Child bookkeeping.                                                        */
 
-/* Caller has SIGCHLD blocked. */
+/* The reaper thread of bug wait-eintr-gives-up shares the table. */
+static pthread_mutex_t kids_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Caller has SIGCHLD blocked (and, with the reaper thread, kids_lock). */
 static void remember_child(pid_t pid)
 {
     int i;
@@ -258,6 +264,34 @@ static void child_reaped(pid_t pid, int status)
     }
 }
 
+/* WAIT-1 bug: the children are reaped by a thread of their own that
+ * blocks in wait().  A signal this process catches without SA_RESTART
+ * (SIGALRM, SIGTERM, SIGINT) can interrupt that wait() with EINTR; this
+ * reaper takes any -1 but ECHILD as the end of its work, and from then on
+ * nobody reaps.  The correct reaper would `continue` on EINTR. */
+static void *blocking_reaper(void *unused)
+{
+    (void)unused;
+    for (;;) {
+        int status;
+        pid_t pid = wait(&status);
+
+        if (pid > 0) {
+            pthread_mutex_lock(&kids_lock);
+            child_reaped(pid, status);
+            pthread_mutex_unlock(&kids_lock);
+            continue;
+        }
+        if (errno == ECHILD) {
+            struct timespec ts = {0, 5 * 1000000L};   /* no child yet */
+
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        return NULL;
+    }
+}
+
 /* Reap every child that has exited, without blocking. */
 static void reap_children(void)
 {
@@ -270,14 +304,8 @@ static void reap_children(void)
             child_reaped(pid, status);
             continue;
         }
-        if (pid < 0 && errno == EINTR) {
-            if (bug == BUG_WAIT_EINTR_GIVES_UP) {
-                /* WAIT-1 bug: -1 taken as "no more children"; the child
-                 * that was ready stays a zombie until the next SIGCHLD. */
-                break;
-            }
+        if (pid < 0 && errno == EINTR)
             continue;            /* WAIT-1: retry waitpid after EINTR */
-        }
         break;                   /* 0: none ready; ECHILD: no children */
     }
 }
@@ -621,6 +649,15 @@ static int serve_client(int fd)
     }
 
     disarm_idle_timer();
+    if (bug == BUG_DROP_ECHO_ON_HALF_CLOSE) {
+        /* ECHO-1 bug: on EOF the connection is reset at once (SO_LINGER
+         * 0), so echo still queued for the client is thrown away. */
+        struct linger reset = {1, 0};
+
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        close(fd);
+        return 0;
+    }
     if (bug == BUG_NO_EOF_CLOSE) {
         /* ECHO-2 bug: the client said it is done, but we never close. */
         for (;;)
@@ -666,6 +703,11 @@ static void wait_for_free_slot(void)
             sleep_ms(10);
         return;
     }
+    if (bug == BUG_WAIT_EINTR_GIVES_UP) {
+        while (live_children >= max_children && !stop_signal)
+            sleep_ms(10);               /* the reaper thread frees slots */
+        return;
+    }
     block_sigchld(&old);
     while (live_children >= max_children && !stop_signal) {
         if (bug == BUG_SLOW_REAP || bug == BUG_REAP_ON_ACCEPT) {
@@ -706,7 +748,9 @@ static void spawn_child(int connfd)
         child_setup();
         _exit(serve_client(connfd));
     }
+    pthread_mutex_lock(&kids_lock);
     remember_child(pid);
+    pthread_mutex_unlock(&kids_lock);
     sigprocmask(SIG_SETMASK, &old, NULL);
 
     if (bug != BUG_LEAK_CONN_FD) {
@@ -995,6 +1039,18 @@ int main(int argc, char **argv)
         /* Not a bug: with SIG_IGN the kernel reaps children itself (no
          * zombies, but no exit statuses to report either). */
         signal(SIGCHLD, SIG_IGN);
+    } else if (bug == BUG_WAIT_EINTR_GIVES_UP) {
+        /* WAIT-1 bug (see blocking_reaper): a thread blocks in wait(); the
+         * SIGCHLD handler does nothing (it would wake a main loop), and
+         * without SA_RESTART it can cut that wait() short. */
+        pthread_t reaper;
+
+        set_handler(SIGCHLD, child_on_sigchld, SA_NOCLDSTOP);
+
+        if (pthread_create(&reaper, NULL, blocking_reaper, NULL) != 0) {
+            perror("pthread_create");
+            exit(1);
+        }
     } else if (bug == BUG_SLOW_REAP || bug == BUG_REAP_ON_ACCEPT) {
         /* REAP-1/REAP-4 bugs: no SIGCHLD handler at all (see main loop). */
     } else if (bug == BUG_ONESHOT_HANDLER) {

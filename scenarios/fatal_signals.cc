@@ -1,0 +1,33 @@
+#include "scenarios/fatal_signals.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "conformance/harness/procfs.h"
+#include "scenarios/sessions.h"
+
+namespace forkcheck {
+
+std::vector<int> SignalsThatKill(pid_t pid, const std::vector<int>& candidates) {
+  std::vector<int> lethal;
+  for (int signo : candidates)
+    if (SignalWouldKill(pid, signo)) lethal.push_back(signo);
+  return lethal;
+}
+
+int KillChild(pid_t child, int signo, std::string* note) {
+  kill(child, signo);
+  if (AwaitEnded({child}, Scaled(Millis(1000))).empty()) return signo;
+  *note += "child " + std::to_string(child) + " survived " + SignalName(signo) +
+           " (it caught it after all), so the kit sent SIGKILL; ";
+  kill(child, SIGKILL);
+  AwaitEnded({child}, Scaled(Millis(1000)));
+  return SIGKILL;
+}
+
+std::string SignalName(int signo) {
+  const char* abbrev = sigabbrev_np(signo);
+  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(signo);
+}
+
+}  // namespace forkcheck
