@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "conformance/harness/describe_status.h"
@@ -70,13 +71,21 @@ Outcome RunScenarioBody(const Scenario& scenario, Context& context) {
   }
 }
 
+// The child the kit killed that ended at most 300 ms before the server did.
+std::optional<Sut::ChildKill> KilledChildBeforeDeath(Sut& sut) {
+  // The sampler may not have seen the end yet; it happened before now.
+  auto ended = std::optional(sut.zombies().ParentEndedAt().value_or(Clock::now()));
+  for (const Sut::ChildKill& killed : sut.ChildKills())
+    if (killed.when <= *ended && *ended - killed.when <= Millis(1300)) return killed;
+  return std::nullopt;
+}
+
 // "exited with status 1, right after one of its children ended": the
 // symptom the report groups cases by, to name the first requirement that
 // showed it.
 std::string DeathSymptom(Sut& sut, int status) {
   std::string symptom = DescribeWaitStatus(status);
-  auto ended = sut.zombies().ParentEndedAt();
-  if (!ended) return symptom;
+  auto ended = std::optional(sut.zombies().ParentEndedAt().value_or(Clock::now()));
   for (const auto& [pid, record] : sut.zombies().Snapshot()) {
     auto child_end = record.zombie_since ? record.zombie_since : record.gone_at;
     if (child_end && *child_end <= *ended && *ended - *child_end <= Millis(300))
@@ -107,7 +116,21 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
   // A server dumping core is still ending: give its status a moment to
   // arrive, since it is the best evidence a failure can have.
   if (outcome.verdict == Verdict::kFail) PollUntil([&] { return !sut->Alive(); }, Scaled(Millis(300)));
-  if (auto status = sut->ExitStatus(); status && outcome.verdict == Verdict::kFail) {
+  // Only the shutdown checks end the server on purpose. Anything else that
+  // passed on a server that died meanwhile judged the kit's own cleanup (as
+  // subreaper it reaps the orphans), not the server.
+  auto status = sut->ExitStatus();
+  bool ends_server = std::string(scenario.requirement.profile) == "shutdown";
+  // Surviving a child killed by a signal is REAP-3's concern.
+  if (auto killed = KilledChildBeforeDeath(*sut); status && killed && !ends_server &&
+                                                  std::string(scenario.requirement.id) != "REAP-3")
+    outcome = Outcome::Blocked("REAP-3", "the server " + DescribeWaitStatus(*status) + " right after the kit killed its child " +
+                                             std::to_string(killed->child) + " with signal " +
+                                             std::to_string(killed->signo) + " (REAP-3)");
+  if (status && outcome.verdict == Verdict::kPass && !ends_server)
+    outcome = Outcome::Fail("the server " + DescribeWaitStatus(*status) +
+                            " during the case, so what looked right was not its doing (" + outcome.evidence + ")");
+  if (status && outcome.verdict == Verdict::kFail) {
     result->server_death = DeathSymptom(*sut, *status);
     if (outcome.evidence.find(DescribeWaitStatus(*status)) == std::string::npos)
       outcome.evidence += "\n(the server process " + DescribeWaitStatus(*status) + " during the case)";

@@ -17,6 +17,20 @@ std::vector<const Scenario*> SelectScenarios(const RunnerOptions& options) {
   return selected;
 }
 
+// A BLOCK stands only while its blocker did not pass: a check that blames
+// a requirement the server meets has failed on its own.
+void Reattribute(RequirementResult* result, const std::vector<RequirementResult>& earlier) {
+  if (result->verdict != Verdict::kBlocked) return;
+  for (const RequirementResult& other : earlier) {
+    if (result->blocked_by != other.scenario->requirement.id || other.verdict != Verdict::kPass) continue;
+    result->verdict = Verdict::kFail;
+    result->evidence += "; " + result->blocked_by + " passed on this server, so this failure is " +
+                        result->scenario->requirement.id + "'s own";
+    result->blocked_by.clear();
+    ++result->failures;
+  }
+}
+
 RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, std::ostream& out) {
   RunReport report;
   report.sut = options.command;
@@ -55,6 +69,7 @@ RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, std
     if (result.failures > 0 && result.runs > 1)
       result.evidence = "failed " + std::to_string(result.failures) + " of " + std::to_string(result.runs) +
                         " runs; first failure: " + result.evidence;
+    Reattribute(&result, report.results);
     PrintResultLine(out, result, options.verbose);
     out.flush();
     report.results.push_back(result);

@@ -43,6 +43,10 @@ Outcome Run(Context& context) {
     std::string received;
     TcpClient::End end =
         AwaitSessionEnd(context.sut, probe.session, &received, timing.deadline() + Scaled(Millis(1000)));
+    // The line came back whole, then the half-close was not answered.
+    if (end == TcpClient::End::kTimeout && received == probe.payload)
+      throw Blocked("ECHO-2", "\"" + probe.payload.substr(0, probe.payload.size() - 1) +
+                                  "\" was echoed whole, but the connection did not end after the half-close (ECHO-2)");
     if (end == TcpClient::End::kTimeout)
       return Outcome::Fail("\"" + probe.payload.substr(0, probe.payload.size() - 1) +
                            "\": the connection neither echoed and ended nor was closed (hang)");

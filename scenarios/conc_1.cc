@@ -25,6 +25,7 @@ Outcome Run(Context& context) {
     return Outcome::Fail("while one client held an idle connection, a second client got " +
                          std::to_string(echoed.size()) + " of 6 bytes back within 1000 ms");
   double took = MillisSince(start);
+  if (!ServerRunning(context.sut)) return Outcome::Fail("the server exited while the two clients were connected");
   // Every other check is about the children: it matters that each client
   // has one, not only that both were served.
   auto first_child = context.sut.ChildServing(*idle, Scaled(Millis(1000)));

@@ -51,8 +51,17 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
   pid_t server = context.sut.pid();
   std::vector<TcpClient> queued;
   for (int i = 0; i < 3; ++i) {
-    auto client = context.sut.Connect();
-    if (!client) break;
+    auto client = context.sut.Connect(Scaled(Millis(500)));
+    if (!client) {
+      end();
+      StormVerdict verdict;
+      verdict.provoked = true;
+      verdict.failure = "with accept() failing with EMFILE (" + how + "), the server " +
+                        (ServerRunning(context.sut) ? "stopped listening: client " + std::to_string(i + 1) +
+                                                          " could not connect"
+                                                    : std::string("exited"));
+      return verdict;
+    }
     client->SendAll("q", Scaled(Millis(200)));
     queued.push_back(std::move(*client));
   }
@@ -70,7 +79,8 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
   end();
   StormVerdict verdict;
   verdict.provoked = !waiting.empty();
-  if (!before || !after) {
+  if (!before || !after || !ServerRunning(context.sut)) {
+    verdict.provoked = true;
     verdict.failure = "the server exited during the EMFILE storm (" + how + ")";
     return verdict;
   }

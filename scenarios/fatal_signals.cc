@@ -15,12 +15,12 @@ std::vector<int> SignalsThatKill(pid_t pid, const std::vector<int>& candidates) 
   return lethal;
 }
 
-int KillChild(pid_t child, int signo, std::string* note) {
-  kill(child, signo);
+int KillChild(Sut& sut, pid_t child, int signo, std::string* note) {
+  sut.KillChild(child, signo);
   if (AwaitEnded({child}, Scaled(Millis(1000))).empty()) return signo;
   *note += "child " + std::to_string(child) + " survived " + SignalName(signo) +
            " (it caught it after all), so the kit sent SIGKILL; ";
-  kill(child, SIGKILL);
+  sut.KillChild(child, SIGKILL);
   AwaitEnded({child}, Scaled(Millis(1000)));
   return SIGKILL;
 }

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "conformance/harness/sut.h"
+
 namespace forkcheck {
 
 // The signals of `candidates`, in order, that would end `pid` now by their
@@ -17,7 +19,7 @@ std::vector<int> SignalsThatKill(pid_t pid, const std::vector<int>& candidates);
 // Sends `signo` to `child` and waits for it to end (a zombie or gone). If
 // it still runs after 1 s (its handlers changed meanwhile), it is SIGKILLed
 // and `note` says so; returns the signal that ended it.
-int KillChild(pid_t child, int signo, std::string* note);
+int KillChild(Sut& sut, pid_t child, int signo, std::string* note);
 
 // "SIGTERM" for SIGTERM.
 std::string SignalName(int signo);

@@ -64,7 +64,7 @@ std::string BackPressureFailure(Context& context) {
   SignalStorm storm(session->child, SIGCHLD, std::chrono::microseconds(100));
   size_t stalled_at = SendUntilStalled(session->client, payload);
   EchoResult rest = EchoExchange(session->client, payload.substr(stalled_at), 65536, context.random(),
-                                 Scaled(Millis(20000)));
+                                 Scaled(Millis(20000)), AfterSending::kKeepOpen);
   if (rest.received == payload) return "";
   return "back-pressure: the client sent " + std::to_string(stalled_at) +
          " bytes before reading any, so child " + std::to_string(session->child) + " blocked in write() while " +
@@ -74,7 +74,19 @@ std::string BackPressureFailure(Context& context) {
                                                                     : " (with missing or corrupted bytes)");
 }
 
+// Without signals or faults first: an echo that is already wrong is ECHO-1's.
+void RequireExactEcho(Context& context, const std::string& payload) {
+  auto client = context.sut.Connect();
+  if (!client) return;
+  EchoResult plain = EchoExchange(*client, payload, 65536, context.random(), Scaled(Millis(10000)),
+                                  AfterSending::kKeepOpen);
+  if (plain.received != payload)
+    throw Blocked("ECHO-1", "without any signal, " + std::to_string(plain.received.size()) + " bytes came back for " +
+                                std::to_string(payload.size()) + " sent, not the same bytes (ECHO-1)");
+}
+
 Outcome Run(Context& context) {
+  RequireExactEcho(context, RandomBytes(context.random, 1 << 20));
   if (std::string failure = BackPressureFailure(context); !failure.empty()) return Outcome::Fail(failure);
   std::string payload = RandomBytes(context.random, 1 << 20);
   std::string why;
@@ -82,8 +94,8 @@ Outcome Run(Context& context) {
   if (!session) return Outcome::Fail(why);
   std::string not_injected = ArmTransfers(context);
   SignalStorm storm(session->child, SIGCHLD, std::chrono::microseconds(100));
-  EchoResult result = EchoExchange(session->client, payload, 4096, context.random(),
-                                   Scaled(Millis(10000)));
+  EchoResult result = EchoExchange(session->client, payload, 4096, context.random(), Scaled(Millis(10000)),
+                                   AfterSending::kKeepOpen);
   long sent = storm.sent();
   if (context.faults) context.faults->DisarmAll();
   std::string faults = not_injected.empty() ? context.faults->Describe() : not_injected;

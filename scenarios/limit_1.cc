@@ -44,11 +44,19 @@ Outcome Run(Context& context) {
   int peak = std::max(sut.zombies().MaxLiveChildren(), live());
   if (peak > cap) return Outcome::Fail(OverCap(peak, cap));
   std::vector<TcpClient*> waiting;
-  int closed = 0;
+  std::vector<pid_t> freed;
   for (TcpClient& client : clients) {
-    if (client.ReadUpTo(1, Millis(0)) != "w") waiting.push_back(&client);
-    else if (closed < 3 && ++closed) client.Close();
+    if (client.ReadUpTo(1, Millis(0)) != "w") {
+      waiting.push_back(&client);
+    } else if (freed.size() < 3) {
+      if (auto child = sut.ChildServing(client, Millis(0))) freed.push_back(*child);
+      client.Close();
+    }
   }
+  int closed = static_cast<int>(freed.size());
+  // A slot frees when its child is reaped; reaping is REAP's concern.
+  RequireReaped(freed, Scaled(Millis(context.declared.reap_grace_ms)) + Scaled(Millis(1000)), "REAP-2",
+                std::to_string(closed) + " sessions ended together at the cap");
   for (size_t i = 0; i < waiting.size(); ++i)
     if (waiting[i]->ReadUpTo(1, Scaled(Millis(3000))) != "w")
       return Outcome::Fail("a client beyond the cap was not served after " + std::to_string(closed) +

@@ -34,7 +34,7 @@ Outcome Run(Context& context) {
     std::string why;
     auto session = OpenSession(context.sut, &why);
     if (!session) return Outcome::Fail("before killing child " + std::to_string(round + 1) + " of 3: " + why);
-    int signo = KillChild(session->child, PickSignal(session->child, round, &used), &notes);
+    int signo = KillChild(context.sut, session->child, PickSignal(session->child, round, &used), &notes);
     used.push_back(signo);
     std::string evidence = UnreapedEvidence({session->child}, grace + Scaled(Millis(500)));
     if (!evidence.empty())
@@ -47,6 +47,8 @@ Outcome Run(Context& context) {
   }
   std::string names;
   for (int signo : used) names += (names.empty() ? "" : ", ") + SignalName(signo);
+  if (std::count(used.begin(), used.end(), SIGKILL) == 3)
+    notes += "the children catch, ignore or block every other signal the kit could send; ";
   return Outcome::Pass(notes + "children killed by " + names + " (signals they do not catch) reaped; server kept serving");
 }
 

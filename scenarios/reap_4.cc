@@ -17,7 +17,7 @@ Outcome Run(Context& context) {
   std::vector<Session> sessions = OpenSessions(context.sut, 2, &why);
   if (sessions.empty()) return Outcome::Fail(why);
   sessions[0].client.Close();
-  kill(sessions[1].child, SIGKILL);
+  context.sut.KillChild(sessions[1].child, SIGKILL);
   Millis budget = Scaled(Millis(5000));
   std::string evidence = UnreapedEvidence(ChildPids(sessions), budget);
   if (!evidence.empty())

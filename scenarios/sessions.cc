@@ -20,10 +20,19 @@ std::optional<Session> OpenSession(const Sut& sut, std::string* why) {
     return std::nullopt;
   }
   auto child = sut.ChildServing(*client, Scaled(Millis(2000)));
+  if (!child && !ServerRunning(sut)) {
+    *why = "the server exited with the connection open";
+    return std::nullopt;
+  }
   if (!child)
     throw Blocked("CONC-1", "the server serves connections without forking a child for each: no process below it "
                             "holds the connection (CONC-1)");
   return Session{std::move(*client), *child};
+}
+
+bool ServerRunning(const Sut& sut) {
+  auto stat = ReadProcStat(sut.pid());
+  return stat && !stat->zombie();
 }
 
 void RequireChildPerSession(const Sut& sut) {
@@ -103,6 +112,11 @@ std::string UnreapedEvidence(const std::vector<pid_t>& pids, Millis budget) {
     if (stat && stat->zombie()) zombies.push_back(pid);
     else if (stat) alive.push_back(pid);
   }
+  // A child that never ended cannot be reaped: that is ECHO-2's concern.
+  if (!alive.empty())
+    throw Blocked("ECHO-2", std::to_string(alive.size()) + " of " + std::to_string(pids.size()) +
+                                " children still ran " + std::to_string(budget.count()) +
+                                " ms after their sessions ended: " + PidList(alive) + " (ECHO-2)");
   std::ostringstream out;
   out << left.size() << " of " << pids.size() << " children not reaped "
       << budget.count() << " ms after their sessions ended";

@@ -25,6 +25,9 @@ struct Session {
 std::optional<Session> OpenSession(const Sut& sut, std::string* why);
 std::vector<Session> OpenSessions(const Sut& sut, int count, std::string* why);
 
+// The server's main process still runs (neither gone nor a zombie).
+bool ServerRunning(const Sut& sut);
+
 // For checks about children: opens one session and ends it, so a server
 // that never forks is BLOCKED by CONC-1 before the check proper begins.
 void RequireChildPerSession(const Sut& sut);
@@ -38,7 +41,8 @@ std::vector<pid_t> AwaitReaped(const std::vector<pid_t>& pids, Millis budget);
 std::vector<pid_t> AwaitEnded(const std::vector<pid_t>& pids, Millis budget);
 
 // "" when every pid is reaped within the budget; else the evidence: how many
-// are left, zombie or alive, with their pids.
+// are left as zombies, with their pids. Children still running (they never
+// ended) throw Blocked (ECHO-2): reaping needs them to end first.
 std::string UnreapedEvidence(const std::vector<pid_t>& pids, Millis budget);
 
 // For checks whose concern is not reaping: throws Blocked(`by`) when the

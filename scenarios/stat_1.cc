@@ -19,10 +19,10 @@ Outcome Run(Context& context) {
   if (sessions.empty()) return Outcome::Fail(why);
   for (size_t i = 0; i < sessions.size(); ++i) {
     if (i % 2 == 0) sessions[i].client.Close();
-    else kill(sessions[i].child, SIGKILL);
+    else context.sut.KillChild(sessions[i].child, SIGKILL);
   }
   std::vector<pid_t> pids = ChildPids(sessions);
-  auto reports = AwaitReapedAndReported(context, pids, "REAP-3", &why);
+  auto reports = AwaitReapedAndReported(context, pids, "REAP-2", &why);
   if (!why.empty()) return Outcome::Fail(why);
   for (const auto& [pid, lines] : reports) {
     if (lines.size() != 1)

@@ -31,7 +31,7 @@ Outcome Run(Context& context) {
   for (size_t i = 0; i < 4; ++i) {
     auto session = OpenSession(context.sut, &why);
     if (!session) return Outcome::Fail(why);
-    signals.push_back(KillChild(session->child, PickSignal(session->child, i), &notes));
+    signals.push_back(KillChild(context.sut, session->child, PickSignal(session->child, i), &notes));
     pids.push_back(session->child);
     names += (names.empty() ? "" : ", ") + SignalName(signals.back());
   }

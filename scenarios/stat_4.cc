@@ -3,7 +3,9 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <set>
+#include <sys/stat.h>
+
+#include <map>
 
 #include "scenarios/fatal_signals.h"
 #include "scenarios/scenario.h"
@@ -25,13 +27,19 @@ std::string CwdOf(pid_t pid) {
   return n > 0 ? std::string(target, static_cast<size_t>(n)) : "";
 }
 
-std::set<std::string> CoreFiles(const std::string& dir) {
-  std::set<std::string> cores;
+// Each core file by name, with what tells a rewritten one from the old:
+// a dump over an existing "core" keeps the name (a server that chdir("/")s
+// may already have one there from an earlier case).
+std::map<std::string, std::string> CoreFiles(const std::string& dir) {
+  std::map<std::string, std::string> cores;
   DIR* handle = opendir(dir.c_str());
   if (handle == nullptr) return cores;
   while (dirent* entry = readdir(handle)) {
     std::string name = entry->d_name;
-    if (name == "core" || name.rfind("core.", 0) == 0) cores.insert(name);
+    struct stat st;
+    if ((name == "core" || name.rfind("core.", 0) == 0) && stat((dir + "/" + name).c_str(), &st) == 0)
+      cores[name] = std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+                    std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
   }
   closedir(handle);
   return cores;
@@ -49,8 +57,8 @@ Outcome Run(Context& context) {
   std::vector<int> lethal = SignalsThatKill(session->child, kCoreSignals);
   if (lethal.empty()) return Outcome::Skip("the children catch, ignore or block every signal that dumps core");
   std::string cwd = CwdOf(session->child);
-  std::set<std::string> before = CoreFiles(cwd);
-  kill(session->child, lethal.front());
+  std::map<std::string, std::string> before = CoreFiles(cwd);
+  context.sut.KillChild(session->child, lethal.front());
   RequireReaped({session->child}, Scaled(Millis(5000)), "REAP-3",
                 "a child killed by " + SignalName(lethal.front()));
   if (CoreFiles(cwd) == before)

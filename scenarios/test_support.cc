@@ -6,15 +6,11 @@
 #include "conformance/reference_server.h"
 
 namespace forkcheck {
-namespace {
-
 const StatusParser& DefaultParser() {
   static std::string error;
   static std::unique_ptr<StatusParser> parser = StatusParser::Create(kDefaultStatusPattern, &error);
   return *parser;
 }
-
-}  // namespace
 
 std::string RunfilePath(const std::string& relative) {
   const char* root = std::getenv("TEST_SRCDIR");

@@ -11,6 +11,9 @@ namespace forkcheck {
 // Path of a binary in this test's runfiles, e.g. "scenarios/testdata/mutant_server".
 std::string RunfilePath(const std::string& relative);
 
+// The parser of the default status line format.
+const StatusParser& DefaultParser();
+
 // The mutant server with `bug`, declared with every profile it supports.
 CaseConfig MutantConfig(const std::string& bug);
 

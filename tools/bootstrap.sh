@@ -12,6 +12,7 @@ packages=(
   libre2-dev libfmt-dev libbenchmark-dev
   fiu-utils libfiu-dev strace           # fault injection (libfiu preload, strace inject)
   ucspi-tcp socat                       # third-party forking servers to check
+  xinetd                                # the super-server, checked by tools/compat.sh (built-in echo, and /bin/cat inetd-style)
 )
 
 missing=()

@@ -147,6 +147,11 @@ bool Sut::Launch(const SutSpec& spec, int listen_fd, std::string* error) {
     *error = "command not found: " + argv_[0];
     return false;
   }
+  // The server starts in the case's workdir: a relative path must not move.
+  if (program[0] != '/') {
+    char cwd[4096];
+    if (getcwd(cwd, sizeof cwd) != nullptr) program = std::string(cwd) + "/" + program;
+  }
   const char* workdir = spec.workdir.empty() ? nullptr : spec.workdir.c_str();
 
   pid_t pid = fork();
@@ -334,6 +339,19 @@ std::string Sut::OutputTail(size_t lines) const {
 
 void Sut::Signal(int signo) const {
   if (pid_ > 0) kill(pid_, signo);
+}
+
+void Sut::KillChild(pid_t child, int signo) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    child_kills_.push_back({Clock::now(), child, signo});
+  }
+  kill(child, signo);
+}
+
+std::vector<Sut::ChildKill> Sut::ChildKills() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return child_kills_;
 }
 
 void Sut::KillTree() {

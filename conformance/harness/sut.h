@@ -72,6 +72,15 @@ class Sut {
 
   // Sends `signo` to the main process.
   void Signal(int signo) const;
+  // Sends `signo` to one of its children, and remembers it: a server that
+  // dies right after a child the kit killed is REAP-3's case.
+  struct ChildKill {
+    Clock::time_point when;
+    pid_t child;
+    int signo;
+  };
+  void KillChild(pid_t child, int signo);
+  std::vector<ChildKill> ChildKills() const;
   void KillTree();
 
  private:
@@ -91,6 +100,7 @@ class Sut {
   std::thread reader_;
   mutable std::mutex mutex_;
   std::vector<LogLine> output_lines_;
+  std::vector<ChildKill> child_kills_;
   std::unique_ptr<ZombieWatch> zombies_;
   bool killed_ = false;
 };

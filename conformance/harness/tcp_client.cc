@@ -154,8 +154,8 @@ void TcpClient::Close() {
   fd_ = -1;
 }
 
-EchoResult EchoExchange(TcpClient& client, const std::string& payload,
-                        size_t max_chunk, uint64_t seed, Millis budget) {
+EchoResult EchoExchange(TcpClient& client, const std::string& payload, size_t max_chunk, uint64_t seed,
+                        Millis budget, AfterSending after) {
   Deadline deadline(budget);
   std::mt19937_64 random(seed);
   std::uniform_int_distribution<size_t> chunk_size(1, std::max<size_t>(1, max_chunk));
@@ -169,8 +169,8 @@ EchoResult EchoExchange(TcpClient& client, const std::string& payload,
   while (!deadline.Expired() && !(tail && tail->Expired())) {
     if (!tail && result.received.size() >= payload.size() && half_closed) tail.emplace(Scaled(Millis(100)));
     if (sent == payload.size() && !half_closed) {
-      client.ShutdownWrite();
-      half_closed = true;
+      if (after == AfterSending::kHalfClose) client.ShutdownWrite();
+      half_closed = true;  // nothing more to send, either way
       result.send_ok = true;
     }
     pollfd pfd{client.fd(), static_cast<short>(POLLIN | (half_closed ? 0 : POLLOUT)), 0};

@@ -46,16 +46,19 @@ class TcpClient {
 };
 
 // Sends `payload` in the given chunk sizes while reading concurrently, then
-// half-closes and reads until the whole echo is back and 100 ms (scaled)
-// more for extra bytes, or EOF, or the deadline. Returns what came back and
-// how it ended (kTimeout also when the echo completed without an EOF).
+// (with kHalfClose) half-closes, and reads until the whole echo is back and
+// 100 ms (scaled) more for extra bytes, or EOF, or the deadline. Returns
+// what came back and how it ended (kTimeout also when the echo completed
+// without an EOF). kKeepOpen never half-closes: for checks whose concern is
+// not how a session ends.
 struct EchoResult {
   std::string received;
   TcpClient::End end = TcpClient::End::kTimeout;
   bool send_ok = false;
 };
-EchoResult EchoExchange(TcpClient& client, const std::string& payload,
-                        size_t max_chunk, uint64_t seed, Millis budget);
+enum class AfterSending { kHalfClose, kKeepOpen };
+EchoResult EchoExchange(TcpClient& client, const std::string& payload, size_t max_chunk, uint64_t seed,
+                        Millis budget, AfterSending after = AfterSending::kHalfClose);
 
 }  // namespace forkcheck
 
