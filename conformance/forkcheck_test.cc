@@ -94,6 +94,8 @@ TEST_F(ForkcheckTest, BadInputGivesOneLineNamingItAndExitTwo) {
       {{"--status-pattern=no groups"}, "pid"},
       {{"--", "/nonexistent/server"}, "/nonexistent/server"},
       {{"--backends=preload,tea"}, "tea"},
+      {{"--host=10.0.0.1"}, "10.0.0.1"},
+      {{"--host=localhost"}, "localhost"},
   };
   for (const BadInput& bad : cases) {
     ProcessResult result = Forkcheck(bad.args, Millis(10000));
@@ -226,6 +228,60 @@ TEST_F(ForkcheckTest, SigtermToForkcheckLeavesNothingRunning) {
   auto status = AwaitOwnChild(pid, Millis(20000));
   ASSERT_TRUE(status.has_value());
   EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 128 + SIGTERM) << *status;
+}
+
+// One bug, one failure: a server that never forks fails CONC-1, and the
+// checks about children say CONC-1 blocked them, in every report.
+TEST_F(ForkcheckTest, BlockedChecksNameTheirBlockerInEveryReport) {
+  std::string json = TempPath("blocked.json"), junit = TempPath("blocked.xml");
+  ProcessResult result = Forkcheck({"--only=CONC-1,REAP-1,FD-2", "--json=" + json, "--junit=" + junit, "--",
+                                    Runfile("scenarios/testdata/mutant_server"), "--port={port}", "--bug=iterative"});
+  EXPECT_EQ(result.exit_code(), 1) << result.out;
+  EXPECT_NE(result.out.find("FAIL  CONC-1"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("BLOCK  REAP-1"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("blocked:  by CONC-1:"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("1 failed (1 MUST), 2 blocked, 0 skipped"), std::string::npos) << result.out;
+  nlohmann::json report = nlohmann::json::parse(ReadFile(json));
+  EXPECT_EQ(report["results"][1]["status"], "blocked");
+  EXPECT_EQ(report["results"][1]["blocked_by"], "CONC-1");
+  EXPECT_EQ(report["summary"]["blocked"], 2);
+  std::string xml = ReadFile(junit);
+  EXPECT_NE(xml.find("skipped=\"2\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<skipped message=\"blocked by CONC-1: "), std::string::npos) << xml;
+}
+
+// A server that dies as soon as a child ends (EINTR from accept() taken as
+// fatal) fails case after case the same way: one diagnosis line says so.
+TEST_F(ForkcheckTest, RecurringServerDeathGetsOneDiagnosis) {
+  std::string json = TempPath("diagnosis.json");
+  ProcessResult result = Forkcheck({"--only=ECHO-1,REAP-1,REAP-2", "--json=" + json, "--",
+                                    Runfile("scenarios/testdata/mutant_server"), "--port={port}", "--bug=eintr-fatal"});
+  EXPECT_EQ(result.exit_code(), 1) << result.out;
+  EXPECT_NE(result.out.find("diagnosis: in 3 cases the server exited with status 1, right after one of its children "
+                            "ended; ECHO-1 showed it first"),
+            std::string::npos)
+      << result.out;
+  nlohmann::json report = nlohmann::json::parse(ReadFile(json));
+  ASSERT_EQ(report["diagnosis"].size(), 1u) << report.dump();
+}
+
+// Status lines are read from stdout as well, and the evidence names it.
+TEST_F(ForkcheckTest, StatusLinesOnStdoutAreRead) {
+  ProcessResult result = Forkcheck({"--only=STAT-*", "--profile=status", "--verbose", "--",
+                                    Runfile("scenarios/testdata/corpus/self_pipe_server"), "--port={port}"});
+  EXPECT_EQ(result.exit_code(), 0) << result.out;
+  EXPECT_NE(result.out.find("PASS  STAT-1"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("PASS  STAT-3"), std::string::npos) << result.out;
+}
+
+// A dual-stack server (:: wildcard) over IPv4 and over ::1 alike.
+TEST_F(ForkcheckTest, DualStackServerOverIpv4AndIpv6) {
+  for (const char* host : {"127.0.0.1", "::1"}) {
+    ProcessResult result = Forkcheck({"--only=ECHO-1,REAP-1,FD-1", std::string("--host=") + host, "--",
+                                      Runfile("scenarios/testdata/corpus/dual_stack_server"), "--port={port}"});
+    EXPECT_EQ(result.exit_code(), 0) << host << "\n" << result.out;
+    EXPECT_NE(result.out.find("3 passed"), std::string::npos) << host << "\n" << result.out;
+  }
 }
 
 TEST_F(ForkcheckTest, RepeatAggregatesRuns) {

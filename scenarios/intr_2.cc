@@ -20,9 +20,14 @@ constexpr Requirement kIntr2 = {
 std::string ServeThrough(Context& context, int error, long count) {
   FaultPlan& faults = *context.faults;
   long before = faults.Injected(Family::kAccept, Role::kParent);
-  faults.Arm(Family::kAccept, {error, 0, count, 1, 0, Role::kParent});
   std::string why;
+  if (!faults.Arm(Family::kAccept, {error, 0, count, 1, 0, Role::kParent}, &why))
+    return "cannot arm accept() " + ErrnoName(error) + ": " + why;
   for (int client = 1; client <= 3; ++client) {
+    // A backend that sends a real signal needs to find the server asleep
+    // in accept() first; the preload counts its call as it is made.
+    long looked_at = faults.ArmedCounts(Family::kAccept).candidates;
+    PollUntil([&] { return faults.ArmedCounts(Family::kAccept).candidates > looked_at; }, Scaled(Millis(100)));
     if (!EchoesOnce(context.sut, "accept-" + std::to_string(client) + "\n", Scaled(Millis(3000)), &why)) {
       FaultCounts seen = faults.ArmedCounts(Family::kAccept);
       return "client " + std::to_string(client) + " after " + std::to_string(seen.injected) +

@@ -71,6 +71,7 @@ FaultCounts FaultCounts::Since(const FaultCounts& before) const {
   diff.shortened = shortened - before.shortened;
   diff.uncuttable = uncuttable - before.uncuttable;
   diff.counted = counted && before.counted;
+  diff.every_call = every_call && before.every_call;
   return diff;
 }
 
@@ -81,8 +82,11 @@ FaultPlan::~FaultPlan() { DisarmAll(); }
 bool FaultPlan::Arm(Family family, const FaultRule& rule, std::string* error) {
   Disarm(family);
   std::string ignored;
+  // Counted before arming: a backend may inject while it attaches (strace
+  // restarts the call the server sleeps in, and that call meets the rule).
+  FaultCounts before = backend_->Counts(family, rule.role);
   if (!backend_->Arm(family, rule, error ? error : &ignored)) return false;
-  log_.push_back({family, rule, backend_->Counts(family, rule.role), {}, true});
+  log_.push_back({family, rule, before, {}, true});
   return true;
 }
 
@@ -120,6 +124,7 @@ FaultCounts FaultPlan::ArmedCounts(Family family) const {
     total.shortened += seen.shortened;
     total.uncuttable += seen.uncuttable;
     total.counted = total.counted && seen.counted;
+    total.every_call = total.every_call && seen.every_call;
   }
   return total;
 }
@@ -151,7 +156,8 @@ std::string SparedReasons(Family family, const FaultRule& rule, const FaultCount
     if (seen.restarting > 0)
       reasons.push_back(Count(seen.restarting) + " would block, but no caught and unblocked signal without "
                         "SA_RESTART could interrupt them");
-    if (seen.candidates == 0) reasons.push_back("no call while armed");
+    if (seen.candidates == 0)
+      reasons.push_back(seen.every_call ? "no call while armed" : "no call seen asleep while armed");
     if (seen.injected == 0 && !reasons.empty()) reasons.back() += ": EINTR cannot occur";
   }
   if (rule.short_max > 0 && seen.uncuttable > 0)

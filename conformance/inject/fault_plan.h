@@ -44,6 +44,7 @@ struct FaultCounts {
   long shortened = 0;
   long uncuttable = 0;    // write cap armed, but the kernel would not cut that write
   bool counted = true;    // false when the backend cannot count calls
+  bool every_call = true; // false when only calls seen asleep are counted (signals)
   FaultCounts Since(const FaultCounts& before) const;
 };
 

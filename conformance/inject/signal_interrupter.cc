@@ -92,6 +92,7 @@ FaultCounts SignalInterrupter::Counts() const {
   counts.injected = sent_;
   counts.restarting = uncaught_;
   counts.calls = seen_;
+  counts.every_call = false;
   return counts;
 }
 

@@ -36,6 +36,7 @@ const char* SyscallSet(Family family) {
 }
 
 void AddTo(FaultCounts* sum, const FaultCounts& more) {
+  sum->every_call = sum->every_call && more.every_call;
   sum->calls += more.calls;
   sum->candidates += more.candidates;
   sum->cannot_block += more.cannot_block;
@@ -56,8 +57,19 @@ pid_t Spawn(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  // forkcheck blocks SIGTERM in every thread (own_children.h); strace must
+  // not inherit that, or it ignores the SIGTERM that makes it detach.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &all);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
-  if (posix_spawn(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ) != 0) pid = -1;
+  if (posix_spawn(&pid, argv[0].c_str(), &actions, &attributes, args.data(), environ) != 0) pid = -1;
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   return pid;
 }
