@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -281,6 +282,26 @@ TEST_F(ForkcheckTest, DualStackServerOverIpv4AndIpv6) {
                                       Runfile("scenarios/testdata/corpus/dual_stack_server"), "--port={port}"});
     EXPECT_EQ(result.exit_code(), 0) << host << "\n" << result.out;
     EXPECT_NE(result.out.find("3 passed"), std::string::npos) << host << "\n" << result.out;
+  }
+}
+
+// Third-party servers from Debian (tools/bootstrap.sh installs them; the
+// whole table is tools/compat.sh's). Their reapers loop waitpid(WNOHANG), so
+// WAIT-1 must pass them and say why EINTR could not occur.
+TEST_F(ForkcheckTest, TcpserverAndSocatPassWaitWithoutFakeEintr) {
+  const std::vector<std::vector<std::string>> servers = {
+      {"--profile=limit", "--max-children=40", "--", "/usr/bin/tcpserver", "-H", "-R", "-l", "0", "-c", "40",
+       "127.0.0.1", "{port}", "/bin/cat"},
+      {"--", "/usr/bin/socat", "TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork", "EXEC:/bin/cat"}};
+  for (const std::vector<std::string>& server : servers) {
+    std::string program = server[std::find(server.begin(), server.end(), "--") - server.begin() + 1];
+    if (access(program.c_str(), X_OK) != 0) GTEST_SKIP() << program << " is not installed (tools/bootstrap.sh)";
+    std::vector<std::string> args = {"--only=ECHO-1,REAP-2,INTR-2,WAIT-1", "--verbose"};
+    args.insert(args.end(), server.begin(), server.end());
+    ProcessResult result = Forkcheck(args);
+    EXPECT_EQ(result.exit_code(), 0) << result.out;
+    EXPECT_NE(result.out.find("PASS  WAIT-1"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("EINTR cannot occur"), std::string::npos) << result.out;
   }
 }
 
