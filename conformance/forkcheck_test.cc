@@ -337,6 +337,17 @@ TEST_F(ForkcheckTest, FuzzShrinksTheCoalescedSigchldBugAndItsReplayReproduces) {
   EXPECT_NE(again.out.find("REAP-2 violated"), std::string::npos) << again.out;
 }
 
+// The fork() race as a fuzz action: the shrunk schedule is the race itself.
+TEST_F(ForkcheckTest, FuzzShrinksTheForkRaceToOneStep) {
+  ProcessResult result = Forkcheck({"fuzz", "--seed=1", "--runs=30", "--profile=limit", "--max-children=8", "--",
+                                    Runfile("scenarios/testdata/mutant_server"), "--port={port}", "--bug=fork-race",
+                                    "--max-children=8"},
+                                   Millis(240000));
+  EXPECT_EQ(result.exit_code(), 1) << result.out << result.err;
+  EXPECT_NE(result.out.find("FORK-2 violated after 1 step"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("ms after fork(), 9 clients close at once"), std::string::npos) << result.out;
+}
+
 TEST_F(ForkcheckTest, FuzzFindsNothingOnTheReferenceServer) {
   ProcessResult result = Forkcheck({"fuzz", "--seed=5", "--runs=15", "--profile=status,hooks,limit", "--max-children=8",
                                     "--", Runfile("src/reference_server"), "--port={port}", "--test-hooks",

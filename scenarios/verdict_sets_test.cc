@@ -16,6 +16,7 @@ struct Expected {
   const char* bug;
   std::set<std::string> fails;
   std::map<std::string, std::string> blocked;  // ID -> blocked_by; empty: any BLOCK must name a failed ID
+  std::set<std::string> may_fail = {};         // also flagged by chance (a race the load may or may not hit)
 };
 
 const Expected kExpected[] = {
@@ -31,6 +32,11 @@ const Expected kExpected[] = {
     {"leak-conn-fd", {"ECHO-2", "FD-2"}, {{"ALRM-2", "FD-2"}}},
     // Echo still queued at the half-close is thrown away.
     {"drop-echo-on-half-close", {"ECHO-1"}, {}},
+    // The fork() race, exposed by the perturbation every time; LOAD-1's
+    // unperturbed load may hit it too.
+    {"fork-race", {"FORK-2"}, {}, {"LOAD-1"}},
+    // A descriptor leaked every 50 connections: only many sessions show it.
+    {"log-reopen-leak", {"LOAD-1"}, {}},
 };
 
 class VerdictSet : public testing::Test {
@@ -51,6 +57,7 @@ class VerdictSet : public testing::Test {
         std::cerr << VerdictName(result.outcome.verdict) << " " << id << ": " << result.outcome.evidence << "\n";
     }
     EXPECT_TRUE(DescendantsOf(getpid()).empty()) << "processes left behind";
+    for (const std::string& id : expected_.may_fail) failed.erase(id);
     EXPECT_EQ(failed, expected_.fails) << "--bug=" << expected_.bug;
     for (const auto& [id, by] : blocked) {
       EXPECT_TRUE(expected_.fails.count(by)) << id << " blocked by " << by << ", which did not fail";

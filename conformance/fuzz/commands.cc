@@ -307,12 +307,53 @@ class ForkFailure : public Step {
   const char* death_requirement() const override { return "FORK-1"; }
 };
 
+// The fork() race (FORK-2): the parent sleeps after each fork() returns, as
+// the scheduler may make it, while clients connect and close at once, so
+// their children end before the parent has recorded them.
+class ForkRace : public Step {
+ public:
+  explicit ForkRace(const FuzzModel& s0) {
+    RC_PRE(s0.profile.fork_failures);
+    // Picked from lists: a fuzz run is one test of size 0, where ranged
+    // generators would only ever give their smallest values.
+    count_ = *rc::gen::elementOf(std::vector<int>{3, 6, 9, 12});
+    delay_ms_ = *rc::gen::elementOf(std::vector<int>{10, 20, 30});
+  }
+
+ protected:
+  std::string Describe(const FuzzModel&) const override {
+    return "delay the parent " + std::to_string(delay_ms_) + " ms after fork(), " + std::to_string(count_) +
+           " clients close at once";
+  }
+  void Act(const FuzzModel&, FuzzServer& server) const override {
+    FaultPlan* faults = server.faults();
+    if (faults == nullptr) return;
+    FaultRule delay{0, 0, -1, 1, 0, Role::kParent, delay_ms_, false};
+    faults->Arm(Family::kFork, delay);
+    for (int i = 0; i < count_; ++i)
+      if (std::optional<TcpClient> client = server.sut().Connect(Scaled(Millis(2000)))) client->Close();
+    uint16_t port = server.sut().port();
+    PollUntil([&] { return AcceptQueueLength(port).value_or(0) == 0; }, Scaled(Millis(count_ * (delay_ms_ + 50) + 2000)));
+    faults->Disarm(Family::kFork);
+    std::optional<TcpClient> probe = server.sut().Connect(Scaled(Millis(2000)));
+    if (!probe || !probe->SendAll("fork race?\n", Scaled(Millis(500))) ||
+        probe->ReadUpTo(11, Scaled(Millis(2000))) != "fork race?\n")
+      server.Fail("FORK-2", "after children that ended before fork() returned in the parent, a new client was not "
+                            "served within 2000 ms (slots lost?)");
+  }
+  const char* death_requirement() const override { return "FORK-2"; }
+
+ private:
+  int count_ = 1;
+  int delay_ms_ = 20;
+};
+
 }  // namespace
 
 rc::Gen<std::shared_ptr<const FuzzCommand>> GenFuzzCommand(const FuzzModel& model) {
   // Connect is listed twice: schedules need open connections to be useful.
   return rc::state::gen::execOneOfWithArgs<Connect, Connect, Send, HalfClose, Close, Kill, HookExit,
-                                           SigchldStorm, CloseAll, IdleWait, ForkFailure>()(model);
+                                           SigchldStorm, CloseAll, IdleWait, ForkFailure, ForkRace>()(model);
 }
 
 }  // namespace forkcheck

@@ -123,7 +123,7 @@ void FuzzServer::CheckInvariants(const FuzzModel& after, const char* death_requi
 void FuzzServer::CheckAlive(const char* death_requirement) {
   if (sut_->Alive()) return;
   std::string tail = sut_->OutputTail(2);
-  Fail(death_requirement, "the server process ended" + (tail.empty() ? "" : "; its stderr ends: " + tail));
+  Fail(death_requirement, "the server process ended" + (tail.empty() ? "" : "; its output ends: " + tail));
 }
 
 void FuzzServer::CheckEnded() {

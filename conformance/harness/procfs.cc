@@ -173,6 +173,23 @@ std::optional<uint64_t> TcpSocketInode(uint16_t local_port, uint16_t remote_port
   return std::nullopt;
 }
 
+std::optional<long> AcceptQueueLength(uint16_t port) {
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues;
+      if (!(fields >> slot >> local >> remote >> state >> queues)) continue;
+      if (state != "0A" || HexPortOf(local) != port) continue;
+      size_t colon = queues.find(':');
+      if (colon != std::string::npos) return std::strtol(queues.c_str() + colon + 1, nullptr, 16);
+    }
+  }
+  return std::nullopt;
+}
+
 SignalMasks ReadSignalMasks(pid_t pid) {
   SignalMasks masks;
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");

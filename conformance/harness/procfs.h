@@ -54,6 +54,11 @@ inline uint64_t SignalBit(int signo) { return uint64_t{1} << (signo - 1); }
 // default action terminates (SIGTERM, SIGSEGV, SIGHUP, SIGUSR1, ...).
 bool SignalWouldKill(pid_t pid, int signo);
 
+// The number of connections waiting in the accept queue of the socket
+// listening on `port` (rx_queue of its LISTEN line); empty when there is
+// no such socket.
+std::optional<long> AcceptQueueLength(uint16_t port);
+
 // Total CPU time (user + system) the process has used, in milliseconds.
 double CpuMillis(const ProcStat& stat);
 

@@ -6,7 +6,7 @@
 #ifndef FORKCHECK_CONFORMANCE_INJECT_FAULT_BLOCK_H_
 #define FORKCHECK_CONFORMANCE_INJECT_FAULT_BLOCK_H_
 
-#define FC_MAGIC 0x666b6332u /* "fkc2" */
+#define FC_MAGIC 0x666b6333u /* "fkc3" */
 
 enum fc_family { FC_FORK, FC_ACCEPT, FC_READ, FC_WRITE, FC_WAITPID, FC_FAMILIES };
 enum fc_role { FC_ROLE_ANY, FC_ROLE_PARENT, FC_ROLE_CHILDREN };
@@ -21,6 +21,8 @@ struct fc_rule {
   long skip;     /* eligible calls still to let through untouched */
   long count;    /* failures still to inject; -1 = until disarmed */
   long seen;     /* eligible calls so far, for `every` */
+  int delay_ms;  /* fork: after it returns, one side sleeps this long */
+  int delay_child; /* ... the new child (else the parent) */
 };
 
 /* What the library saw of one family in one role. A rule only injects what
@@ -37,6 +39,8 @@ struct fc_counts {
   long shortened;    /* transfers capped at short_max */
   long uncuttable;   /* write cap armed, but a blocking socket and no caught
                         signal: the kernel would not cut that write short */
+  long delayed;      /* fork: returns delayed by delay_ms (counted where it
+                        slept: the parent's role, or the child's) */
 };
 
 struct fc_block {

@@ -70,6 +70,7 @@ FaultCounts FaultCounts::Since(const FaultCounts& before) const {
   diff.injected = injected - before.injected;
   diff.shortened = shortened - before.shortened;
   diff.uncuttable = uncuttable - before.uncuttable;
+  diff.delayed = delayed - before.delayed;
   diff.counted = counted && before.counted;
   diff.every_call = every_call && before.every_call;
   return diff;
@@ -123,6 +124,7 @@ FaultCounts FaultPlan::ArmedCounts(Family family) const {
     total.injected += seen.injected;
     total.shortened += seen.shortened;
     total.uncuttable += seen.uncuttable;
+    total.delayed += seen.delayed;
     total.counted = total.counted && seen.counted;
     total.every_call = total.every_call && seen.every_call;
   }
@@ -179,6 +181,9 @@ std::string FaultPlan::Describe() const {
       text += " " + ErrnoName(armed.rule.error) + " x" + (seen.counted ? Count(seen.injected) : "?");
       if (armed.rule.every > 1) text += " (1 call in " + std::to_string(armed.rule.every) + ")";
     }
+    if (armed.rule.delay_ms > 0)
+      text += std::string(" returns delayed ") + std::to_string(armed.rule.delay_ms) + " ms in the " +
+              (armed.rule.delay_child ? "child" : "parent") + " x" + (seen.counted ? Count(seen.delayed) : "?");
     if (armed.rule.short_max > 0)
       text += " short transfers (<= " + std::to_string(armed.rule.short_max) + " bytes) x" +
               (seen.counted ? Count(seen.shortened) : "?");

@@ -30,6 +30,10 @@ struct FaultRule {
   long every = 1;
   int short_max = 0;
   Role role = Role::kAny;
+  // fork only: after it returns, sleep `delay_ms` in the parent or (with
+  // `delay_child`) in the new child; `role` says whose fork() calls.
+  int delay_ms = 0;
+  bool delay_child = false;
 };
 
 // What a backend saw of one family in one role. Only faults the kernel
@@ -43,6 +47,7 @@ struct FaultCounts {
   long injected = 0;
   long shortened = 0;
   long uncuttable = 0;    // write cap armed, but the kernel would not cut that write
+  long delayed = 0;       // forks whose return was delayed (perturbation)
   bool counted = true;    // false when the backend cannot count calls
   bool every_call = true; // false when only calls seen asleep are counted (signals)
   FaultCounts Since(const FaultCounts& before) const;

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conformance/inject/fault_block.h"
@@ -120,6 +121,8 @@ struct decision {
   int error;     /* fail with this errno; 0 = call through */
   size_t cap;    /* transfers: at most this many bytes; 0 = no cap */
   int who;
+  int delay_ms;  /* fork: sleep this long after it returns, on one side */
+  int delay_child;
 };
 
 /* The rule's errno, if the kernel could return it to this call now. */
@@ -153,7 +156,7 @@ static size_t realistic_cap(struct fc_rule *rule, const struct fc_call *call, st
 
 static struct decision decide(const struct fc_call *call) {
   struct decision d = {0, 0, getpid() == __atomic_load_n(&block->root_pid, __ATOMIC_ACQUIRE)
-                                 ? FC_PARENT : FC_CHILD};
+                                 ? FC_PARENT : FC_CHILD, 0, 0};
   struct fc_counts *counts = &block->counts[call->family][d.who];
   add(&counts->calls);
   struct fc_rule *rule = &block->rules[call->family];
@@ -165,6 +168,11 @@ static struct decision decide(const struct fc_call *call) {
     add(&counts->injected);
     d.error = error;
     return d;
+  }
+  int delay_ms = __atomic_load_n(&rule->delay_ms, __ATOMIC_RELAXED);
+  if (delay_ms > 0 && error == 0 && inject_now(rule)) {
+    d.delay_ms = delay_ms;
+    d.delay_child = __atomic_load_n(&rule->delay_child, __ATOMIC_RELAXED);
   }
   d.cap = realistic_cap(rule, call, counts);
   return d;
@@ -200,12 +208,30 @@ static struct fc_call on_fd(int family, int fd, int msg_flags) {
 
 /* ---- the wrappers ------------------------------------------------------ */
 
+/* The scheduler may run either side of a fork() first and for as long as
+ * it likes: sleeping one side for a while is a delay it could give too.
+ * Counted under the role of the process that called fork(). A
+ * signal handler may run during the sleep (that is the point: a child that
+ * ends at once is reaped before the parent returns); the sleep goes on for
+ * its whole length after it. */
+static void sleep_after_fork(const struct decision *d, pid_t pid) {
+  if (d->delay_ms <= 0 || pid < 0 || (pid == 0) != d->delay_child) return;
+  int saved = errno;
+  add(&block->counts[FC_FORK][d->who].delayed);
+  struct timespec left = {d->delay_ms / 1000, (long)(d->delay_ms % 1000) * 1000000L};
+  while (nanosleep(&left, &left) != 0 && errno == EINTR) {
+  }
+  errno = saved;
+}
+
 pid_t fork(void) {
   if (block == NULL) return REAL(fork)();
   struct fc_call call = on_fd(FC_FORK, -1, 0);
   struct decision d = decide(&call);
   FAIL_WITH(d, -1);
-  return REAL(fork)();
+  pid_t pid = REAL(fork)();
+  sleep_after_fork(&d, pid);
+  return pid;
 }
 
 int accept(int fd, __SOCKADDR_ARG addr, socklen_t *len) {

@@ -35,6 +35,7 @@ void AddRole(const fc_counts& role, FaultCounts* sum) {
   sum->injected += Load(&role.injected);
   sum->shortened += Load(&role.shortened);
   sum->uncuttable += Load(&role.uncuttable);
+  sum->delayed += Load(&role.delayed);
 }
 
 class PreloadBackend : public FaultBackend {
@@ -59,6 +60,8 @@ class PreloadBackend : public FaultBackend {
     Store(&slot.skip, rule.skip);
     Store(&slot.count, rule.count);
     Store(&slot.seen, 0L);
+    Store(&slot.delay_ms, rule.delay_ms);
+    Store(&slot.delay_child, rule.delay_child ? 1 : 0);
     Store(&slot.armed, 1);
     return true;
   }

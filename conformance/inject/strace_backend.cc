@@ -120,8 +120,8 @@ class StraceBackend : public FaultBackend {
   // block or a handler lacks SA_RESTART, so a real SIGCHLD is sent into
   // the sleeping call instead and the kernel decides.
   bool Arm(Family family, const FaultRule& rule, std::string* error) override {
-    if (rule.short_max > 0 || rule.role == Role::kChildren) {
-      *error = "strace cannot shorten transfers or single out the children";
+    if (rule.short_max > 0 || rule.role == Role::kChildren || rule.delay_child) {
+      *error = "strace cannot shorten transfers, single out the children or delay a new child";
       return false;
     }
     Disarm(family);
@@ -142,8 +142,9 @@ class StraceBackend : public FaultBackend {
   }
   FaultCounts Counts(Family family, Role role) const override {
     FaultCounts counts;
-    counts.calls = Count(family, role, false);
-    counts.injected = Count(family, role, true);
+    counts.calls = Count(family, role, "");
+    counts.injected = Count(family, role, "(INJECTED)");
+    counts.delayed = Count(family, role, "(DELAYED)");
     counts.candidates = counts.calls;
     if (role == Role::kChildren) return counts;
     if (auto it = interrupted_.find(family); it != interrupted_.end()) AddTo(&counts, it->second);
@@ -162,7 +163,8 @@ class StraceBackend : public FaultBackend {
     return when + "+" + std::to_string(every);
   }
   bool Restart(std::string* error);
-  long Count(Family family, Role role, bool injected) const;
+  // Calls of the family in the logs; with a marker, only lines carrying it.
+  long Count(Family family, Role role, const std::string& marker) const;
 
   std::string workdir_;
   pid_t server_ = -1;
@@ -181,8 +183,9 @@ bool StraceBackend::Restart(std::string* error) {
   std::string trace = "trace=";
   for (const auto& [family, rule] : rules_) {
     if (rule.role == Role::kAny) argv.push_back("-f");
-    argv.insert(argv.end(), {"-e", std::string("inject=") + SyscallSet(family) + ":error=" +
-                                       ErrnoName(rule.error) + ":when=" + When(rule)});
+    std::string what = rule.delay_ms > 0 ? "delay_exit=" + std::to_string(rule.delay_ms * 1000)
+                                         : "error=" + ErrnoName(rule.error);
+    argv.insert(argv.end(), {"-e", std::string("inject=") + SyscallSet(family) + ":" + what + ":when=" + When(rule)});
     trace += std::string(trace.size() > 6 ? "," : "") + SyscallSet(family);
   }
   argv.insert(argv.end(), {"-e", trace, "-p", std::to_string(server_)});
@@ -195,8 +198,9 @@ bool StraceBackend::Restart(std::string* error) {
   return false;
 }
 
-// Reads every run's log: "[PID ]syscall(...) = -1 EINTR (...) (INJECTED)".
-long StraceBackend::Count(Family family, Role role, bool injected) const {
+// Reads every run's log: "[PID ]syscall(...) = -1 EINTR (...) (INJECTED)",
+// or "... = 1234 (DELAYED)".
+long StraceBackend::Count(Family family, Role role, const std::string& marker) const {
   long total = 0;
   for (int run = 0; run < runs_; ++run) {
     std::ifstream in(workdir_ + "/strace." + std::to_string(run));
@@ -213,7 +217,7 @@ long StraceBackend::Count(Family family, Role role, bool injected) const {
       }
       if (!InSet(family, first.substr(0, first.find('(')))) continue;
       if (role != Role::kAny && role != who) continue;
-      if (!injected || line.find("(INJECTED)") != std::string::npos) ++total;
+      if (marker.empty() || line.find(marker) != std::string::npos) ++total;
     }
   }
   return total;

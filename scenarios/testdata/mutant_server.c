@@ -25,6 +25,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -63,6 +64,8 @@ enum bug {
     BUG_EMFILE_SPIN,             /* EMFILE-1 */
     BUG_WAIT_EINTR_GIVES_UP,     /* WAIT-1 */
     BUG_DROP_ECHO_ON_HALF_CLOSE, /* ECHO-1 */
+    BUG_FORK_RACE,               /* FORK-2 */
+    BUG_LOG_REOPEN_LEAK,         /* LOAD-1 */
     BUG_IGNORE_MAX_CHILDREN,     /* LIMIT-1 */
     BUG_IGNORE_SIGTERM,          /* SHUT-1 */
     BUG_ORPHAN_CHILDREN_ON_SIGINT, /* SHUT-2 */
@@ -100,6 +103,8 @@ static const struct {
     {"emfile-spin", BUG_EMFILE_SPIN, "EMFILE-1"},
     {"wait-eintr-gives-up", BUG_WAIT_EINTR_GIVES_UP, "WAIT-1"},
     {"drop-echo-on-half-close", BUG_DROP_ECHO_ON_HALF_CLOSE, "ECHO-1"},
+    {"fork-race", BUG_FORK_RACE, "FORK-2"},
+    {"log-reopen-leak", BUG_LOG_REOPEN_LEAK, "LOAD-1"},
     {"ignore-max-children", BUG_IGNORE_MAX_CHILDREN, "LIMIT-1"},
     {"ignore-sigterm", BUG_IGNORE_SIGTERM, "SHUT-1"},
     {"orphan-children-on-sigint", BUG_ORPHAN_CHILDREN_ON_SIGINT, "SHUT-2"},
@@ -246,16 +251,22 @@ static void remember_child(pid_t pid)
 /* A child was reaped: forget it and print its status line. */
 static void child_reaped(pid_t pid, int status)
 {
-    int i;
+    int i, found = 0;
 
     for (i = 0; i < kids_high; i++) {
         if (kids[i] == pid) {
             kids[i] = 0;
+            found = 1;
             break;
         }
     }
-    if (live_children > 0)
+    if (bug == BUG_FORK_RACE && !found) {
+        /* FORK-2 bug (with spawn_child): a child reaped before the parent
+         * recorded it is not counted; recorded afterwards, its slot is
+         * never given back. */
+    } else if (live_children > 0) {
         live_children--;
+    }
     report_child(pid, status);
 
     if (bug == BUG_DIE_ON_SIGNALED_CHILD && WIFSIGNALED(status) && !shutting_down) {
@@ -731,7 +742,19 @@ static void spawn_child(int connfd)
     sigset_t old;
     pid_t pid;
 
-    block_sigchld_and_stop(&old);
+    if (bug == BUG_FORK_RACE) {
+        /* FORK-2 bug: SIGCHLD is not blocked around fork() and the
+         * bookkeeping, so a child that ends at once can be reaped before
+         * remember_child() below has recorded it. */
+        sigset_t stop;
+
+        sigemptyset(&stop);
+        sigaddset(&stop, SIGTERM);
+        sigaddset(&stop, SIGINT);
+        sigprocmask(SIG_BLOCK, &stop, &old);
+    } else {
+        block_sigchld_and_stop(&old);
+    }
     pid = fork();
     if (pid < 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
@@ -836,6 +859,8 @@ static int accept_client(void)
 
 static void serve_forever(void)
 {
+    unsigned long accepted = 0;
+
     for (;;) {
         int connfd;
 
@@ -861,6 +886,14 @@ static void serve_forever(void)
             continue;                   /* stop signal: handled above */
         if (connfd == -2)
             continue;                   /* EMFILE backoff done */
+
+        if (bug == BUG_LOG_REOPEN_LEAK && ++accepted % 50 == 0) {
+            /* LOAD-1 bug: every 50 connections the log is "rotated": opened
+             * anew, the old descriptor never closed.  Few sessions never
+             * show it; thousands run the parent out of descriptors. */
+            if (open("/dev/null", O_WRONLY | O_APPEND) < 0)
+                perror("open log");
+        }
 
         if (bug == BUG_REAP_ON_ACCEPT) {
             /* REAP-4 bug: children are reaped only when a new client comes. */

@@ -1,0 +1,108 @@
+// LOAD-1: many short sessions leave nothing behind and the server serves on.
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "conformance/harness/procfs.h"
+#include "scenarios/scenario.h"
+#include "scenarios/sessions.h"
+
+namespace forkcheck {
+namespace {
+
+constexpr Requirement kLoad1 = {
+    "LOAD-1", Level::kMust, "core", "keeps serving after many short sessions",
+    "what leaks a little per session (a slot in a child table, a descriptor, memory) only shows after "
+    "thousands: free every resource a session took, in the parent too, on every path (a child that ended "
+    "early, a reopened log), and count children only once, with SIGCHLD blocked around fork()"};
+
+constexpr int kClients = 4;
+constexpr int kSessionsPerClient = 500;
+
+// A short session: connect, a few bytes, close, without waiting for the echo.
+void RunClient(const Sut& sut, int sessions, std::atomic<int>* refused) {
+  for (int i = 0; i < sessions; ++i) {
+    auto client = sut.Connect(Scaled(Millis(2000)));
+    if (!client) {
+      ++*refused;
+      continue;
+    }
+    client->SendAll("load\n", Scaled(Millis(500)));
+    client->Close();
+  }
+}
+
+// A few sessions first: a leak in every session is FD-2's, not this one's.
+int BaselineAfterFewSessions(Context& context) {
+  pid_t server = context.sut.pid();
+  std::string why;
+  if (!EchoesOnce(context.sut, "warm-up\n", Scaled(Millis(2000)), &why)) return -1;
+  PollUntil([&] { return context.sut.LiveChildren().empty(); }, Scaled(Millis(1000)));
+  int baseline = CountOpenFds(server);
+  for (int i = 0; i < 20; ++i) EchoesOnce(context.sut, "few\n", Scaled(Millis(2000)), &why);
+  int now = baseline;
+  if (!PollUntil([&] { return (now = CountOpenFds(server)) <= baseline; }, Scaled(Millis(1000))))
+    throw Blocked("FD-2", "the parent's descriptors grew from " + std::to_string(baseline) + " to " +
+                              std::to_string(now) + " over 20 sessions: a leak in every session (FD-2)");
+  return baseline;
+}
+
+std::string ZombiesLeft(Context& context) {
+  Millis grace = Scaled(Millis(context.declared.reap_grace_ms));
+  std::vector<pid_t> zombies;
+  PollUntil(
+      [&] {
+        zombies.clear();
+        for (const ProcStat& child : context.sut.ZombieChildren()) zombies.push_back(child.pid);
+        return zombies.empty();
+      },
+      grace + Scaled(Millis(1000)));
+  return zombies.empty() ? "" : std::to_string(zombies.size()) + " zombies left: " + PidList(zombies);
+}
+
+Outcome Run(Context& context) {
+  RequireChildPerSession(context.sut);
+  int baseline = BaselineAfterFewSessions(context);
+  if (baseline < 0) return Outcome::Fail("the server did not serve a first session");
+  std::atomic<int> refused{0};
+  Clock::time_point start = Clock::now();
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i)
+    clients.emplace_back([&] { RunClient(context.sut, kSessionsPerClient, &refused); });
+  for (std::thread& client : clients) client.join();
+  // The kernel queues what the server has not accepted yet: the load is
+  // over when the queue is empty and every child has ended.
+  uint16_t port = context.sut.port();
+  bool drained = PollUntil(
+      [&] { return AcceptQueueLength(port).value_or(0) == 0 && context.sut.LiveChildren().empty(); },
+      Scaled(Millis(60000)), Millis(5));
+  double seconds = MillisSince(start) / 1000.0;
+  int sessions = kClients * kSessionsPerClient;
+  if (!drained)
+    return Outcome::Fail("the server stopped working through " + std::to_string(sessions) +
+                         " short sessions: after " + std::to_string(static_cast<int>(seconds)) + " s, " +
+                         std::to_string(AcceptQueueLength(port).value_or(0)) + " connections wait in its queue and " +
+                         std::to_string(context.sut.LiveChildren().size()) + " children run");
+  std::string rate = std::to_string(sessions) + " short sessions from " + std::to_string(kClients) + " clients in " +
+                     std::to_string(seconds).substr(0, 4) + " s (" +
+                     std::to_string(static_cast<int>(sessions / seconds)) + " sessions/s)";
+  std::string why;
+  if (!EchoesOnce(context.sut, "after the load\n", Scaled(Millis(2000)), &why))
+    return Outcome::Fail("after " + rate + ", a new session was not served: " + why +
+                         (refused > 0 ? "; " + std::to_string(refused.load()) + " connections were refused" : ""));
+  if (std::string zombies = ZombiesLeft(context); !zombies.empty())
+    throw Blocked("REAP-2", "after " + rate + ": " + zombies + " (REAP-2)");
+  int now = baseline;
+  if (!PollUntil([&] { return (now = CountOpenFds(context.sut.pid())) <= baseline; }, Scaled(Millis(1000))))
+    return Outcome::Fail("after " + rate + ", the parent held " + std::to_string(now) + " descriptors, " +
+                         std::to_string(baseline) + " before: it leaks as sessions go by");
+  return Outcome::Pass(rate + "; no zombie left, the parent's descriptors back at " + std::to_string(baseline) +
+                       ", and a new session served");
+}
+
+}  // namespace
+
+FORKCHECK_SCENARIO(load_1, kLoad1, Run);
+
+}  // namespace forkcheck
