@@ -258,10 +258,8 @@ TEST_F(ForkcheckTest, RecurringServerDeathGetsOneDiagnosis) {
   ProcessResult result = Forkcheck({"--only=ECHO-1,REAP-1,REAP-2", "--json=" + json, "--",
                                     Runfile("scenarios/testdata/mutant_server"), "--port={port}", "--bug=eintr-fatal"});
   EXPECT_EQ(result.exit_code(), 1) << result.out;
-  EXPECT_NE(result.out.find("diagnosis: in 3 cases the server exited with status 1, right after one of its children "
-                            "ended; ECHO-1 showed it first"),
-            std::string::npos)
-      << result.out;
+  EXPECT_NE(result.out.find("diagnosis: in 3 cases the server exited with status 1"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("ECHO-1 showed it first"), std::string::npos) << result.out;
   nlohmann::json report = nlohmann::json::parse(ReadFile(json));
   ASSERT_EQ(report["diagnosis"].size(), 1u) << report.dump();
 }

@@ -32,21 +32,28 @@ int RunReport::MustFailures() const {
 }
 
 std::vector<std::string> Diagnoses(const RunReport& report) {
-  std::vector<std::pair<std::string, std::vector<std::string>>> by_symptom;  // in order of first sight
+  struct Symptom {
+    std::string death;
+    std::vector<std::string> ids;
+    bool always_after_child = true;
+  };
+  std::vector<Symptom> symptoms;  // in order of first sight
   for (const RequirementResult& result : report.results) {
     if (result.verdict != Verdict::kFail || result.server_death.empty()) continue;
-    auto same = std::find_if(by_symptom.begin(), by_symptom.end(),
-                             [&](const auto& entry) { return entry.first == result.server_death; });
-    if (same == by_symptom.end()) same = by_symptom.insert(by_symptom.end(), {result.server_death, {}});
-    same->second.push_back(result.scenario->requirement.id);
+    auto same = std::find_if(symptoms.begin(), symptoms.end(),
+                             [&](const Symptom& symptom) { return symptom.death == result.server_death; });
+    if (same == symptoms.end()) same = symptoms.insert(symptoms.end(), {result.server_death, {}, true});
+    same->ids.push_back(result.scenario->requirement.id);
+    same->always_after_child = same->always_after_child && result.died_after_child;
   }
   std::vector<std::string> lines;
-  for (const auto& [symptom, ids] : by_symptom) {
-    if (ids.size() < 2) continue;
+  for (const Symptom& symptom : symptoms) {
+    if (symptom.ids.size() < 2) continue;
     std::string others;
-    for (size_t i = 1; i < ids.size(); ++i) others += (i > 1 ? ", " : "") + ids[i];
-    lines.push_back("in " + std::to_string(ids.size()) + " cases the server " + symptom + "; " + ids[0] +
-                    " showed it first: fix that first (" + others + " failed the same way)");
+    for (size_t i = 1; i < symptom.ids.size(); ++i) others += (i > 1 ? ", " : "") + symptom.ids[i];
+    lines.push_back("in " + std::to_string(symptom.ids.size()) + " cases the server " + symptom.death +
+                    (symptom.always_after_child ? ", each time right after one of its children ended" : "") + "; " +
+                    symptom.ids[0] + " showed it first: fix that first (" + others + " failed the same way)");
   }
   return lines;
 }

@@ -17,6 +17,7 @@ struct RequirementResult {
   std::string evidence;
   std::string blocked_by;    // with Verdict::kBlocked: the requirement that blocked it
   std::string server_death;  // how the server died in the first failed run, if it did
+  bool died_after_child = false;  // ... within 300 ms of one of its children
   double duration_ms = 0;
   int runs = 0;
   int failures = 0;

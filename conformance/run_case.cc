@@ -80,18 +80,15 @@ std::optional<Sut::ChildKill> KilledChildBeforeDeath(Sut& sut) {
   return std::nullopt;
 }
 
-// "exited with status 1, right after one of its children ended": the
-// symptom the report groups cases by, to name the first requirement that
-// showed it.
-std::string DeathSymptom(Sut& sut, int status) {
-  std::string symptom = DescribeWaitStatus(status);
-  auto ended = std::optional(sut.zombies().ParentEndedAt().value_or(Clock::now()));
+// Whether the server ended within 300 ms of one of its children: the
+// report's diagnosis says so when every case it groups did.
+bool DiedAfterChild(Sut& sut) {
+  Clock::time_point ended = sut.zombies().ParentEndedAt().value_or(Clock::now());
   for (const auto& [pid, record] : sut.zombies().Snapshot()) {
     auto child_end = record.zombie_since ? record.zombie_since : record.gone_at;
-    if (child_end && *child_end <= *ended && *ended - *child_end <= Millis(300))
-      return symptom + ", right after one of its children ended";
+    if (child_end && *child_end <= ended && ended - *child_end <= Millis(300)) return true;
   }
-  return symptom;
+  return false;
 }
 
 Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseResult* result) {
@@ -131,7 +128,8 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
     outcome = Outcome::Fail("the server " + DescribeWaitStatus(*status) +
                             " during the case, so what looked right was not its doing (" + outcome.evidence + ")");
   if (status && outcome.verdict == Verdict::kFail) {
-    result->server_death = DeathSymptom(*sut, *status);
+    result->server_death = DescribeWaitStatus(*status);
+    result->died_after_child = DiedAfterChild(*sut);
     if (outcome.evidence.find(DescribeWaitStatus(*status)) == std::string::npos)
       outcome.evidence += "\n(the server process " + DescribeWaitStatus(*status) + " during the case)";
   }

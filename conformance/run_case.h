@@ -24,9 +24,10 @@ struct CaseResult {
   Outcome outcome;
   double duration_ms = 0;
   std::vector<double> zombie_lifetimes_ms;
-  // How the server died during a failed case ("exited with status 1, right
-  // after one of its children ended"); "" when it did not.
+  // How the server died during a failed case ("exited with status 1");
+  // "" when it did not; and whether it was right after a child ended.
   std::string server_death;
+  bool died_after_child = false;
 };
 
 // Runs one scenario against a fresh server and leaves nothing running.

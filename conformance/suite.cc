@@ -57,6 +57,7 @@ RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, std
         if (result.failures++ == 0) {
           result.evidence = outcome.outcome.evidence;
           result.server_death = outcome.server_death;
+          result.died_after_child = outcome.died_after_child;
           result.blocked_by.clear();
         }
         result.verdict = Verdict::kFail;

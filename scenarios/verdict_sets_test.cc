@@ -27,9 +27,14 @@ const Expected kExpected[] = {
     // requirements fail; the checks that need reaping say REAP blocked them.
     {"reap-on-accept",
      {"REAP-1", "REAP-2", "REAP-3", "REAP-4", "REAP-5"},
-     {{"WAIT-1", "REAP-1"}, {"STAT-1", "REAP-2"}, {"STAT-2", "REAP-2"}, {"STAT-3", "REAP-3"}, {"STAT-4", "REAP-3"}}},
+     {{"WAIT-1", "REAP-1"},
+      {"LOAD-1", "REAP-2"},
+      {"STAT-1", "REAP-2"},
+      {"STAT-2", "REAP-2"},
+      {"STAT-3", "REAP-3"},
+      {"STAT-4", "REAP-3"}}},
     // The parent keeps every connected socket: the client never sees EOF.
-    {"leak-conn-fd", {"ECHO-2", "FD-2"}, {{"ALRM-2", "FD-2"}}},
+    {"leak-conn-fd", {"ECHO-2", "FD-2"}, {{"LOAD-1", "FD-2"}, {"ALRM-2", "FD-2"}}},
     // Echo still queued at the half-close is thrown away.
     {"drop-echo-on-half-close", {"ECHO-1"}, {}},
     // The fork() race, exposed by the perturbation every time; LOAD-1's

@@ -154,7 +154,8 @@ void FuzzServer::CheckNoZombies() {
   evidence << zombies.size() << " zombie child" << (zombies.size() > 1 ? "ren" : "") << " (pid " << zombie.pid;
   if (ended != nullptr) evidence << ", ended " << Where(ended->step);
   evidence << ") still unreaped " << ReapGrace().count() << " ms later";
-  Fail(ended ? ended->reap_requirement : "REAP-1", evidence.str());
+  // Children the model did not end one by one: several at once is REAP-2's case.
+  Fail(ended ? ended->reap_requirement : zombies.size() > 1 ? "REAP-2" : "REAP-1", evidence.str());
 }
 
 void FuzzServer::CheckChildCount(const FuzzModel& after) {
