@@ -56,30 +56,35 @@ std::vector<Session> OpenSessions(const Sut& sut, int count, std::string* why) {
   return sessions;
 }
 
-std::vector<pid_t> AwaitReaped(const std::vector<pid_t>& pids, Millis budget) {
+namespace {
+
+// Polls until no pid is `still` any more; returns those that are.
+std::vector<pid_t> AwaitNone(const std::vector<pid_t>& pids, bool (*still)(pid_t), Millis budget) {
   std::vector<pid_t> left;
   PollUntil(
       [&] {
         left.clear();
         for (pid_t pid : pids)
-          if (ProcessExists(pid)) left.push_back(pid);
+          if (still(pid)) left.push_back(pid);
         return left.empty();
       },
       budget, Millis(2));
   return left;
 }
 
+bool Running(pid_t pid) {
+  auto stat = ReadProcStat(pid);
+  return stat && !stat->zombie();
+}
+
+}  // namespace
+
+std::vector<pid_t> AwaitReaped(const std::vector<pid_t>& pids, Millis budget) {
+  return AwaitNone(pids, ProcessExists, budget);
+}
+
 std::vector<pid_t> AwaitEnded(const std::vector<pid_t>& pids, Millis budget) {
-  std::vector<pid_t> running;
-  PollUntil(
-      [&] {
-        running.clear();
-        for (pid_t pid : pids)
-          if (auto stat = ReadProcStat(pid); stat && !stat->zombie()) running.push_back(pid);
-        return running.empty();
-      },
-      budget, Millis(2));
-  return running;
+  return AwaitNone(pids, Running, budget);
 }
 
 void RequireReaped(const std::vector<pid_t>& pids, Millis budget, const char* by, const std::string& situation) {
