@@ -100,12 +100,13 @@ Outcome Run(Context& context) {
   std::string rate = std::to_string(sessions) + " short sessions from " + std::to_string(kClients) + " clients in " +
                      std::to_string(seconds).substr(0, 4) + " s (" +
                      std::to_string(static_cast<int>(sessions / seconds)) + " sessions/s)";
+  // Zombies first: a new session could make a lazy server reap them.
+  if (std::string zombies = ZombiesLeft(context); !zombies.empty())
+    throw Blocked("REAP-2", "after " + rate + ": " + zombies + " (REAP-2)");
   std::string why;
   if (!EchoesOnce(context.sut, "after the load\n", Scaled(Millis(2000)), &why))
     return Outcome::Fail("after " + rate + ", a new session was not served: " + why +
                          (refused > 0 ? "; " + std::to_string(refused.load()) + " connections were refused" : ""));
-  if (std::string zombies = ZombiesLeft(context); !zombies.empty())
-    throw Blocked("REAP-2", "after " + rate + ": " + zombies + " (REAP-2)");
   int now = baseline;
   if (!PollUntil([&] { return (now = CountOpenFds(context.sut.pid())) <= baseline; }, Scaled(Millis(1000))))
     return Outcome::Fail("after " + rate + ", the parent held " + std::to_string(now) + " descriptors, " +
