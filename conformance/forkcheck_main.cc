@@ -59,17 +59,23 @@ int Main(int argc, char** argv) {
   std::string error;
   std::unique_ptr<StatusParser> status = StatusParser::Create(options->declared.status_pattern, &error);
   if (!status) return Usage(error);
+  Expectations expected;
+  if (!options->expectations_path.empty()) {
+    auto loaded = LoadExpectations(options->expectations_path, &error);
+    if (!loaded) return Usage(error);
+    expected = *loaded;
+  }
   SetTimeoutScale(options->timeout_scale);
   BecomeSubreaper();
   std::cout << "forkcheck: " << Join(options->command) << "\n"
             << "profiles: ";
   for (const std::string& profile : options->declared.profiles) std::cout << profile << " ";
   std::cout << "| seed " << options->seed << "\n\n";
-  RunReport report = RunSuite(*options, status.get(), std::cout);
+  RunReport report = RunSuite(*options, status.get(), expected, std::cout);
   PrintSummary(std::cout, report);
   if (!options->json_path.empty() && !WriteJson(options->json_path, report, &error)) return Usage(error);
   if (!options->junit_path.empty() && !WriteJunit(options->junit_path, report, &error)) return Usage(error);
-  return report.MustFailures() == 0 ? kExitAllMustPass : kExitMustFailed;
+  return report.Failed() ? kExitMustFailed : kExitAllMustPass;
 }
 
 }  // namespace

@@ -97,6 +97,8 @@ TEST_F(ForkcheckTest, BadInputGivesOneLineNamingItAndExitTwo) {
       {{"--backends=preload,tea"}, "tea"},
       {{"--host=10.0.0.1"}, "10.0.0.1"},
       {{"--host=localhost"}, "localhost"},
+      {{"--xpass=maybe"}, "--xpass"},
+      {{"--expectations=/nonexistent/known-failures"}, "/nonexistent/known-failures"},
   };
   for (const BadInput& bad : cases) {
     ProcessResult result = Forkcheck(bad.args, Millis(10000));
@@ -280,6 +282,64 @@ TEST_F(ForkcheckTest, DualStackServerOverIpv4AndIpv6) {
                                       Runfile("scenarios/testdata/corpus/dual_stack_server"), "--port={port}"});
     EXPECT_EQ(result.exit_code(), 0) << host << "\n" << result.out;
     EXPECT_NE(result.out.find("3 passed"), std::string::npos) << host << "\n" << result.out;
+  }
+}
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  std::string path = TempPath(name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+// A known failure listed in the expectations file is XFAIL and does not fail
+// the run; every report says so.
+TEST_F(ForkcheckTest, ExpectedFailureIsXfailAndTheRunPasses) {
+  std::string known = WriteFile("known", "# accepted for now\nREAP-2   one waitpid per SIGCHLD, fixed in 2.0\n");
+  std::string json = TempPath("xfail.json"), junit = TempPath("xfail.xml");
+  ProcessResult result = Forkcheck({"--only=REAP-2", "--expectations=" + known, "--json=" + json, "--junit=" + junit,
+                                    "--", Runfile("scenarios/testdata/mutant_server"), "--port={port}",
+                                    "--bug=reap-once"});
+  EXPECT_EQ(result.exit_code(), 0) << result.out;
+  EXPECT_NE(result.out.find("XFAIL  REAP-2"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("expected: one waitpid per SIGCHLD, fixed in 2.0"), std::string::npos) << result.out;
+  nlohmann::json report = nlohmann::json::parse(ReadFile(json));
+  EXPECT_EQ(report["results"][0]["status"], "xfail");
+  EXPECT_EQ(report["results"][0]["expectation"], "one waitpid per SIGCHLD, fixed in 2.0");
+  EXPECT_EQ(report["summary"]["xfail"], 1);
+  EXPECT_EQ(report["summary"]["conforms"], true);
+  EXPECT_NE(ReadFile(junit).find("<skipped message=\"expected failure (XFAIL): one waitpid"), std::string::npos);
+}
+
+// A listed requirement that passes is XPASS: the run fails, so the file
+// cannot rot, unless --xpass=warn.
+TEST_F(ForkcheckTest, UnexpectedPassFailsTheRunUnlessWarned) {
+  std::string known = WriteFile("stale", "ECHO-1 thought to corrupt bytes\n");
+  std::string json = TempPath("xpass.json"), junit = TempPath("xpass.xml");
+  ProcessResult result =
+      Forkcheck({"--only=ECHO-1", "--expectations=" + known, "--json=" + json, "--junit=" + junit});
+  EXPECT_EQ(result.exit_code(), 1) << result.out;
+  EXPECT_NE(result.out.find("XPASS  ECHO-1"), std::string::npos) << result.out;
+  nlohmann::json report = nlohmann::json::parse(ReadFile(json));
+  EXPECT_EQ(report["results"][0]["status"], "xpass");
+  EXPECT_EQ(report["summary"]["conforms"], false);
+  EXPECT_NE(ReadFile(junit).find("<failure message=\"ECHO-1 passed (XPASS)\""), std::string::npos);
+  ProcessResult warned = Forkcheck({"--only=ECHO-1", "--expectations=" + known, "--xpass=warn"});
+  EXPECT_EQ(warned.exit_code(), 0) << warned.out;
+  EXPECT_NE(warned.out.find("XPASS  ECHO-1"), std::string::npos) << warned.out;
+}
+
+TEST_F(ForkcheckTest, BadExpectationsFileIsExitTwoNamingTheLine) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"NOPE-1 no such requirement\n", "known-bad:1: unknown requirement 'NOPE-1'"},
+      {"# fine\n\nREAP-2\n", "known-bad:3: no reason after REAP-2"},
+      {"REAP-2 a\nREAP-2 b\n", "known-bad:2: REAP-2 is listed twice"},
+  };
+  for (const auto& [text, named] : cases) {
+    std::string known = WriteFile("known-bad", text);
+    ProcessResult result = Forkcheck({"--only=ECHO-1", "--expectations=" + known}, Millis(10000));
+    EXPECT_EQ(result.exit_code(), 2) << result.out << result.err;
+    EXPECT_EQ(CountLines(result.err), 1) << result.err;
+    EXPECT_NE(result.err.find(named), std::string::npos) << result.err;
   }
 }
 

@@ -69,6 +69,13 @@ void AddCheckOptions(CLI::App* app, RunnerOptions* options, std::string* only, s
   app->add_option("--json", options->json_path, "write a JSON report to FILE");
   app->add_option("--junit", options->junit_path, "write a JUnit XML report to FILE");
   app->add_flag("--verbose", options->verbose, "print evidence for passing cases too");
+  app->add_option("--expectations", options->expectations_path,
+                  "known failures, one 'ID reason...' per line: a listed failure is XFAIL and does not fail the run, "
+                  "a listed requirement that passes is XPASS");
+  app->add_option_function<std::string>(
+         "--xpass", [options](const std::string& mode) { options->xpass_fails = mode == "fail"; },
+         "what an XPASS does: fail the run (default) or warn")
+      ->check(CLI::IsMember({"fail", "warn"}));
 }
 
 // The declaration flags as given, so a fuzz replay line repeats them.
@@ -121,6 +128,8 @@ bool ApplyProfiles(const std::string& profiles, RunnerOptions* options, int* exi
 
 }  // namespace
 
+const char kVersion[] = "0.5.0";
+
 bool MatchesAnyGlob(const std::string& id, const std::vector<std::string>& globs) {
   for (const std::string& glob : globs)
     if (fnmatch(glob.c_str(), id.c_str(), FNM_CASEFOLD) == 0) return true;
@@ -132,6 +141,7 @@ std::optional<RunnerOptions> ParseOptions(int argc, char** argv, int* exit_code)
   options.seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000007;
   RunnerOptions fuzz_options = options;
   CLI::App app{kDescription, "forkcheck"};
+  app.set_version_flag("--version", std::string("forkcheck ") + kVersion);
   std::string profiles, only, skip, fuzz_profiles, backends, fuzz_backends;
   AddDeclarations(&app, &options, &profiles, &backends);
   AddCheckOptions(&app, &options, &only, &skip);
@@ -143,6 +153,10 @@ std::optional<RunnerOptions> ParseOptions(int argc, char** argv, int* exit_code)
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
     std::cout << app.help();
+    *exit_code = kExitAllMustPass;
+    return std::nullopt;
+  } catch (const CLI::CallForVersion& version) {
+    std::cout << version.what() << "\n";
     *exit_code = kExitAllMustPass;
     return std::nullopt;
   } catch (const CLI::ParseError& error) {

@@ -20,6 +20,8 @@ struct RunnerOptions {
   int repeat = 1;
   std::string json_path;
   std::string junit_path;
+  std::string expectations_path;  // known failures: XFAIL, and XPASS when they pass
+  bool xpass_fails = true;        // --xpass=fail (default) or warn
   double timeout_scale = 1.0;
   bool verbose = false;
   // `forkcheck fuzz`: random schedules against a model, shrunk on failure.
@@ -27,6 +29,9 @@ struct RunnerOptions {
   int runs = 100;
   std::string replay_prefix;  // "forkcheck fuzz" and the declaration flags given
 };
+
+// Printed by --version.
+extern const char kVersion[];
 
 // Exit codes of forkcheck, stable and documented in conformance/README.md.
 enum ExitCode : int {

@@ -32,6 +32,7 @@ std::string FindReferenceServer() {
   candidates.push_back(self + ".runfiles/forkcheck/src/reference_server");
   candidates.push_back(Dirname(Dirname(self)) + "/src/reference_server");
   candidates.push_back(Dirname(self) + "/reference_server");
+  candidates.push_back(Dirname(Dirname(self)) + "/lib/forkcheck/reference_server");  // installed
   for (const std::string& candidate : candidates)
     if (Executable(candidate)) return candidate;
   return "";

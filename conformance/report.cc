@@ -20,14 +20,39 @@ LatencySummary SummarizeLatency(std::vector<double> lifetimes_ms) {
   return summary;
 }
 
+namespace {
+
+bool Listed(const RequirementResult& result) { return !result.expectation.empty(); }
+
+}  // namespace
+
+const char* StatusName(const RequirementResult& result) {
+  if (Listed(result) && result.verdict == Verdict::kFail) return "XFAIL";
+  if (Listed(result) && result.verdict == Verdict::kPass) return "XPASS";
+  return VerdictName(result.verdict);
+}
+
 int RunReport::Count(Verdict verdict) const {
-  return static_cast<int>(std::count_if(results.begin(), results.end(),
-                                        [&](const RequirementResult& r) { return r.verdict == verdict; }));
+  return static_cast<int>(std::count_if(results.begin(), results.end(), [&](const RequirementResult& r) {
+    return r.verdict == verdict && !(Listed(r) && (verdict == Verdict::kFail || verdict == Verdict::kPass));
+  }));
 }
 
 int RunReport::MustFailures() const {
   return static_cast<int>(std::count_if(results.begin(), results.end(), [](const RequirementResult& r) {
-    return r.verdict == Verdict::kFail && r.scenario->requirement.level == Level::kMust;
+    return r.verdict == Verdict::kFail && !Listed(r) && r.scenario->requirement.level == Level::kMust;
+  }));
+}
+
+int RunReport::ExpectedFailures() const {
+  return static_cast<int>(std::count_if(results.begin(), results.end(), [](const RequirementResult& r) {
+    return Listed(r) && r.verdict == Verdict::kFail;
+  }));
+}
+
+int RunReport::UnexpectedPasses() const {
+  return static_cast<int>(std::count_if(results.begin(), results.end(), [](const RequirementResult& r) {
+    return Listed(r) && r.verdict == Verdict::kPass;
   }));
 }
 
@@ -39,7 +64,7 @@ std::vector<std::string> Diagnoses(const RunReport& report) {
   };
   std::vector<Symptom> symptoms;  // in order of first sight
   for (const RequirementResult& result : report.results) {
-    if (result.verdict != Verdict::kFail || result.server_death.empty()) continue;
+    if (result.verdict != Verdict::kFail || Listed(result) || result.server_death.empty()) continue;
     auto same = std::find_if(symptoms.begin(), symptoms.end(),
                              [&](const Symptom& symptom) { return symptom.death == result.server_death; });
     if (same == symptoms.end()) same = symptoms.insert(symptoms.end(), {result.server_death, {}, true});

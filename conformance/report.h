@@ -16,6 +16,7 @@ struct RequirementResult {
   Verdict verdict = Verdict::kPass;
   std::string evidence;
   std::string blocked_by;    // with Verdict::kBlocked: the requirement that blocked it
+  std::string expectation;   // why it is a known failure (--expectations), or ""
   std::string server_death;  // how the server died in the first failed run, if it did
   bool died_after_child = false;  // ... within 300 ms of one of its children
   double duration_ms = 0;
@@ -36,9 +37,20 @@ struct RunReport {
   std::vector<double> zombie_lifetimes_ms;
   double duration_ms = 0;
 
+  bool xpass_fails = true;
+
+  // Count of kFail leaves out the expected failures (XFAIL).
   int Count(Verdict verdict) const;
   int MustFailures() const;
+  int ExpectedFailures() const;   // XFAIL
+  int UnexpectedPasses() const;   // XPASS
+  // Whether the run fails: a MUST failure, or an XPASS unless --xpass=warn.
+  bool Failed() const { return MustFailures() > 0 || (xpass_fails && UnexpectedPasses() > 0); }
 };
+
+// PASS, FAIL, SKIP, BLOCK, or XFAIL / XPASS for a requirement listed in the
+// expectations file that failed / passed.
+const char* StatusName(const RequirementResult& result);
 
 // One line per symptom that recurred across failed cases: "in 9 cases the
 // server exited with status 1, right after one of its children ended;

@@ -1,3 +1,4 @@
+#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -9,10 +10,9 @@ bool WriteJson(const std::string& path, const RunReport& report, std::string* er
   nlohmann::json results = nlohmann::json::array();
   for (const RequirementResult& result : report.results) {
     const Requirement& requirement = result.scenario->requirement;
-    std::string status = result.verdict == Verdict::kPass      ? "pass"
-                         : result.verdict == Verdict::kFail    ? "fail"
-                         : result.verdict == Verdict::kBlocked ? "blocked"
-                                                               : "skip";
+    std::string status = StatusName(result);
+    for (char& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (status == "block") status = "blocked";
     nlohmann::json entry = {{"id", requirement.id},
                        {"level", LevelName(requirement.level)},
                        {"profile", requirement.profile},
@@ -24,6 +24,7 @@ bool WriteJson(const std::string& path, const RunReport& report, std::string* er
                        {"runs", result.runs},
                        {"failed_runs", result.failures}};
     if (result.verdict == Verdict::kBlocked) entry["blocked_by"] = result.blocked_by;
+    if (!result.expectation.empty()) entry["expectation"] = result.expectation;
     results.push_back(entry);
   }
   LatencySummary latency = SummarizeLatency(report.zombie_lifetimes_ms);
@@ -36,8 +37,10 @@ bool WriteJson(const std::string& path, const RunReport& report, std::string* er
         {"failed", report.Count(Verdict::kFail)},
         {"skipped", report.Count(Verdict::kSkip)},
         {"blocked", report.Count(Verdict::kBlocked)},
+        {"xfail", report.ExpectedFailures()},
+        {"xpass", report.UnexpectedPasses()},
         {"must_failed", report.MustFailures()},
-        {"conforms", report.MustFailures() == 0},
+        {"conforms", !report.Failed()},
         {"duration_ms", static_cast<int64_t>(report.duration_ms)}}},
       {"diagnosis", Diagnoses(report)},
       {"reap_latency_ms",

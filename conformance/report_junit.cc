@@ -37,9 +37,11 @@ bool WriteJunit(const std::string& path, const RunReport& report, std::string* e
   std::ofstream out(path);
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       << "<testsuites name=\"forkcheck\" tests=\"" << report.results.size() << "\" failures=\""
-      << report.Count(Verdict::kFail) << "\" time=\"" << Seconds(report.duration_ms) << "\">\n"
+      << report.Count(Verdict::kFail) + report.UnexpectedPasses() << "\" time=\"" << Seconds(report.duration_ms)
+      << "\">\n"
       << "  <testsuite name=\"forkcheck\" tests=\"" << report.results.size() << "\" failures=\""
-      << report.Count(Verdict::kFail) << "\" skipped=\"" << report.Count(Verdict::kSkip) + report.Count(Verdict::kBlocked) << "\" time=\""
+      << report.Count(Verdict::kFail) + report.UnexpectedPasses() << "\" skipped=\""
+      << report.Count(Verdict::kSkip) + report.Count(Verdict::kBlocked) + report.ExpectedFailures() << "\" time=\""
       << Seconds(report.duration_ms) << "\">\n"
       << "    <properties><property name=\"seed\" value=\"" << report.seed << "\"/></properties>\n";
   for (const RequirementResult& result : report.results) {
@@ -47,12 +49,20 @@ bool WriteJunit(const std::string& path, const RunReport& report, std::string* e
     out << "    <testcase classname=\"forkcheck." << requirement.profile << "\" name=\""
         << XmlEscape(std::string(requirement.id) + " " + requirement.title) << "\" time=\""
         << Seconds(result.duration_ms) << "\"";
-    if (result.verdict == Verdict::kPass) {
+    std::string status = StatusName(result);
+    if (status == "PASS") {
       out << "/>\n";
       continue;
     }
     out << ">\n";
-    if (result.verdict == Verdict::kFail) {
+    if (status == "XFAIL") {
+      out << "      <skipped message=\"" << XmlEscape("expected failure (XFAIL): " + result.expectation) << "\"/>\n";
+    } else if (status == "XPASS") {
+      out << "      <failure message=\"" << XmlEscape(std::string(requirement.id) + " passed (XPASS)") << "\">"
+          << XmlEscape("listed as a known failure (" + result.expectation +
+                       "), but it passed: take it off the expectations file")
+          << "</failure>\n";
+    } else if (result.verdict == Verdict::kFail) {
       out << "      <failure message=\"" << XmlEscape(std::string(LevelName(requirement.level)) + " " +
                                                       requirement.id + " failed")
           << "\">" << XmlEscape(result.evidence + "\nhint: " + requirement.hint) << "</failure>\n";

@@ -27,12 +27,18 @@ void PrintIndented(std::ostream& out, const char* label, const std::string& text
 void PrintResultLine(std::ostream& out, const RequirementResult& result, bool verbose) {
   const Requirement& requirement = result.scenario->requirement;
   char head[160];
-  std::snprintf(head, sizeof head, "%s  %-8s %-6s %s", VerdictName(result.verdict), requirement.id,
+  std::snprintf(head, sizeof head, "%s  %-8s %-6s %s", StatusName(result), requirement.id,
                 LevelName(requirement.level), requirement.title);
   out << head << "  (" << Fixed(result.duration_ms, 0) << " ms";
   if (result.runs > 1) out << ", " << result.runs << " runs";
   out << ")\n";
-  if (result.verdict == Verdict::kFail) {
+  if (!result.expectation.empty() && (result.verdict == Verdict::kFail || result.verdict == Verdict::kPass)) {
+    PrintIndented(out, "expected: ", result.expectation + (result.verdict == Verdict::kPass
+                                                                ? " (listed as a known failure, but it passed: "
+                                                                  "take it off the expectations file)"
+                                                                : ""));
+    if (verbose || result.verdict == Verdict::kFail) PrintIndented(out, "evidence: ", result.evidence);
+  } else if (result.verdict == Verdict::kFail) {
     PrintIndented(out, "evidence: ", result.evidence);
     PrintIndented(out, "hint:     ", requirement.hint);
   } else if (result.verdict == Verdict::kBlocked) {
@@ -54,8 +60,13 @@ void PrintSummary(std::ostream& out, const RunReport& report) {
   int must_failures = report.MustFailures();
   out << "summary: " << report.Count(Verdict::kPass) << " passed, " << report.Count(Verdict::kFail)
       << " failed (" << must_failures << " MUST), " << report.Count(Verdict::kBlocked) << " blocked, "
-      << report.Count(Verdict::kSkip) << " skipped in " << Fixed(report.duration_ms / 1000.0, 1) << " s, seed "
-      << report.seed << ": " << (must_failures == 0 ? "CONFORMS" : "DOES NOT CONFORM") << "\n";
+      << report.Count(Verdict::kSkip) << " skipped";
+  if (report.ExpectedFailures() + report.UnexpectedPasses() > 0)
+    out << ", " << report.ExpectedFailures() << " expected failures (XFAIL), " << report.UnexpectedPasses()
+        << " unexpected passes (XPASS" << (report.xpass_fails ? "" : ", --xpass=warn") << ")";
+  out << " in " << Fixed(report.duration_ms / 1000.0, 1) << " s, seed " << report.seed << ": "
+      << (!report.Failed() ? "CONFORMS" : must_failures > 0 ? "DOES NOT CONFORM" : "XPASS: UPDATE THE EXPECTATIONS")
+      << "\n";
   for (const std::string& diagnosis : Diagnoses(report)) out << "diagnosis: " << diagnosis << "\n";
 }
 

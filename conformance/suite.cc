@@ -31,8 +31,10 @@ void Reattribute(RequirementResult* result, const std::vector<RequirementResult>
   }
 }
 
-RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, std::ostream& out) {
+RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, const Expectations& expected,
+                   std::ostream& out) {
   RunReport report;
+  report.xpass_fails = options.xpass_fails;
   report.sut = options.command;
   report.seed = options.seed;
   Clock::time_point start = Clock::now();
@@ -71,6 +73,8 @@ RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, std
       result.evidence = "failed " + std::to_string(result.failures) + " of " + std::to_string(result.runs) +
                         " runs; first failure: " + result.evidence;
     Reattribute(&result, report.results);
+    if (auto known = expected.reasons.find(scenario->requirement.id); known != expected.reasons.end())
+      result.expectation = known->second;
     PrintResultLine(out, result, options.verbose);
     out.flush();
     report.results.push_back(result);

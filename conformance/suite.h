@@ -4,6 +4,7 @@
 #include <ostream>
 #include <vector>
 
+#include "conformance/expectations.h"
 #include "conformance/options.h"
 #include "conformance/report.h"
 
@@ -14,7 +15,10 @@ std::vector<const Scenario*> SelectScenarios(const RunnerOptions& options);
 
 // Runs every selected case (--repeat times), printing one line per
 // requirement to `out` as its verdict is known.
-RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, std::ostream& out);
+// A requirement listed in `expected` is reported XFAIL when it fails and
+// XPASS when it passes.
+RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, const Expectations& expected,
+                   std::ostream& out);
 
 void PrintList(std::ostream& out);
 

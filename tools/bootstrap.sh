@@ -13,6 +13,8 @@ packages=(
   fiu-utils libfiu-dev strace           # fault injection (libfiu preload, strace inject)
   ucspi-tcp socat                       # third-party forking servers to check
   xinetd                                # the super-server, checked by tools/compat.sh (built-in echo, and /bin/cat inetd-style)
+  man-db                                # man -l renders forkcheck(1) in the install test
+  python3-yaml                          # the CI recipes of docs/ci.md are parsed in a test
 )
 
 missing=()

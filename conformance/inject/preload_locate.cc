@@ -61,9 +61,12 @@ std::string FindPreloadLibrary() {
       return Absolute(root + std::string(kRunfile));
   std::string exe = SelfExe();
   if (IsFile(exe + ".runfiles" + kRunfile)) return Absolute(exe + ".runfiles" + kRunfile);
-  // bazel-bin layout: conformance/forkcheck next to conformance/inject/.
+  // bazel-bin layout: conformance/forkcheck next to conformance/inject/;
+  // installed: PREFIX/bin/forkcheck and PREFIX/lib/forkcheck/.
   std::string dir = exe.substr(0, exe.rfind('/'));
-  if (IsFile(dir + "/inject/libforkcheck_inject.so")) return Absolute(dir + "/inject/libforkcheck_inject.so");
+  for (const std::string& candidate :
+       {dir + "/inject/libforkcheck_inject.so", dir + "/../lib/forkcheck/libforkcheck_inject.so"})
+    if (IsFile(candidate)) return Absolute(candidate);
   return "";
 }
 

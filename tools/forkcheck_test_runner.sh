@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The test program of forkcheck_test (defs.bzl). Arguments, from the rule:
+#   FORKCHECK [FLAGS...] --server SERVER [SERVER ARGS...] --end-of-server [TEST ARGS...]
+# TEST ARGS come from `bazel test --test_arg=...` and go to forkcheck, before
+# the server command. The JUnit report is written where Bazel reads it.
+set -euo pipefail
+cd "$TEST_SRCDIR/$TEST_WORKSPACE"
+
+forkcheck=$1
+shift
+flags=()
+while [ $# -gt 0 ] && [ "$1" != "--server" ]; do flags+=("$1"); shift; done
+shift  # --server
+server=()
+while [ $# -gt 0 ] && [ "$1" != "--end-of-server" ]; do server+=("$1"); shift; done
+shift  # --end-of-server
+flags+=("$@")
+[ -n "${XML_OUTPUT_FILE:-}" ] && flags+=("--junit=$XML_OUTPUT_FILE")
+exec "$forkcheck" "${flags[@]}" -- "${server[@]}"
