@@ -141,6 +141,9 @@ std::optional<RunnerOptions> ParseOptions(int argc, char** argv, int* exit_code)
   options.seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000007;
   RunnerOptions fuzz_options = options;
   CLI::App app{kDescription, "forkcheck"};
+  // A later option overrides an earlier one, so `bazel test --test_arg=...`
+  // can override what a forkcheck_test rule set.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.set_version_flag("--version", std::string("forkcheck ") + kVersion);
   std::string profiles, only, skip, fuzz_profiles, backends, fuzz_backends;
   AddDeclarations(&app, &options, &profiles, &backends);
