@@ -118,12 +118,15 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
   // subreaper it reaps the orphans), not the server.
   auto status = sut->ExitStatus();
   bool ends_server = std::string(scenario.requirement.profile) == "shutdown";
-  // Surviving a child killed by a signal is REAP-3's concern.
-  if (auto killed = KilledChildBeforeDeath(*sut); status && killed && !ends_server &&
-                                                  std::string(scenario.requirement.id) != "REAP-3")
-    outcome = Outcome::Blocked("REAP-3", "the server " + DescribeWaitStatus(*status) + " right after the kit killed its child " +
-                                             std::to_string(killed->child) + " with signal " +
-                                             std::to_string(killed->signo) + " (REAP-3)");
+  // Surviving a child killed by a signal is REAP-3's concern; a check is
+  // never blocked by itself.
+  constexpr char kSurvivesKilledChildren[] = "REAP-3";
+  if (auto killed = KilledChildBeforeDeath(*sut);
+      status && killed && !ends_server && std::string(scenario.requirement.id) != kSurvivesKilledChildren)
+    outcome = Outcome::Blocked(kSurvivesKilledChildren,
+                               "the server " + DescribeWaitStatus(*status) + " right after the kit killed its child " +
+                                   std::to_string(killed->child) + " with signal " + std::to_string(killed->signo) +
+                                   " (" + kSurvivesKilledChildren + ")");
   if (status && outcome.verdict == Verdict::kPass && !ends_server)
     outcome = Outcome::Fail("the server " + DescribeWaitStatus(*status) +
                             " during the case, so what looked right was not its doing (" + outcome.evidence + ")");
