@@ -123,7 +123,8 @@ TEST_F(ForkcheckTest, ReferenceSubsetPassesAndWritesJsonAndJunit) {
     for (const char* key : {"id", "level", "profile", "evidence", "duration_ms"}) EXPECT_TRUE(entry.contains(key));
   }
   EXPECT_EQ(report["summary"]["passed"], 3);
-  EXPECT_GT(report["reap_latency_ms"]["samples"].get<int>(), 0);
+  // A zombie reaped within one /proc sample is counted, not timed.
+  EXPECT_GT(report["reap_latency_ms"]["samples"].get<int>() + report["reap_latency_ms"]["reaped_before_seen"].get<int>(), 0);
   EXPECT_TRUE(report["sut"].is_array());
   std::string xml = ReadFile(junit);
   EXPECT_NE(xml.find("<testsuite name=\"forkcheck\" tests=\"3\" failures=\"0\""), std::string::npos) << xml;

@@ -35,6 +35,7 @@ struct RunReport {
   uint64_t seed = 0;
   std::vector<RequirementResult> results;
   std::vector<double> zombie_lifetimes_ms;
+  int reaped_before_seen = 0;  // children reaped within one /proc sample
   double duration_ms = 0;
 
   bool xpass_fails = true;

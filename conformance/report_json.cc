@@ -44,7 +44,8 @@ bool WriteJson(const std::string& path, const RunReport& report, std::string* er
         {"duration_ms", static_cast<int64_t>(report.duration_ms)}}},
       {"diagnosis", Diagnoses(report)},
       {"reap_latency_ms",
-       {{"p50", latency.p50}, {"p99", latency.p99}, {"max", latency.max}, {"samples", latency.samples}}}};
+       {{"p50", latency.p50}, {"p99", latency.p99}, {"max", latency.max}, {"samples", latency.samples},
+        {"reaped_before_seen", report.reaped_before_seen}}}};
   std::ofstream out(path);
   out << document.dump(2) << "\n";
   if (!out) {

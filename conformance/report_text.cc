@@ -51,11 +51,15 @@ void PrintResultLine(std::ostream& out, const RequirementResult& result, bool ve
 void PrintSummary(std::ostream& out, const RunReport& report) {
   LatencySummary latency = SummarizeLatency(report.zombie_lifetimes_ms);
   out << "\nreap latency (zombie lifetime seen through /proc): ";
-  if (latency.samples == 0) {
+  if (latency.samples == 0 && report.reaped_before_seen == 0) {
     out << "no zombie observed\n";
+  } else if (latency.samples == 0) {
+    out << "every child (" << report.reaped_before_seen << ") was reaped before a sample saw it a zombie\n";
   } else {
     out << "p50 " << Fixed(latency.p50, 1) << " ms, p99 " << Fixed(latency.p99, 1) << " ms, max "
-        << Fixed(latency.max, 1) << " ms over " << latency.samples << " zombies\n";
+        << Fixed(latency.max, 1) << " ms over " << latency.samples << " zombies";
+    if (report.reaped_before_seen > 0) out << "; " << report.reaped_before_seen << " more reaped before a sample saw them";
+    out << "\n";
   }
   int must_failures = report.MustFailures();
   out << "summary: " << report.Count(Verdict::kPass) << " passed, " << report.Count(Verdict::kFail)

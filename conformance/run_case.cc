@@ -137,8 +137,10 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
       outcome.evidence += "\n(the server process " + DescribeWaitStatus(*status) + " during the case)";
   }
   if (faults) faults->DisarmAll();
-  sut->KillTree();
+  // Timed before the teardown, which ends (and reaps) everything at once.
   result->zombie_lifetimes_ms = sut->zombies().ReapedLifetimes();
+  result->reaped_before_seen = sut->zombies().ReapedBeforeSeen();
+  sut->KillTree();
   return outcome;
 }
 

@@ -55,6 +55,7 @@ RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, con
       result.duration_ms += outcome.duration_ms;
       report.zombie_lifetimes_ms.insert(report.zombie_lifetimes_ms.end(), outcome.zombie_lifetimes_ms.begin(),
                                         outcome.zombie_lifetimes_ms.end());
+      report.reaped_before_seen += outcome.reaped_before_seen;
       if (outcome.outcome.verdict == Verdict::kFail) {
         if (result.failures++ == 0) {
           result.evidence = outcome.outcome.evidence;

@@ -69,6 +69,12 @@ std::vector<double> ZombieWatch::ReapedLifetimes() const {
   return lifetimes;
 }
 
+int ZombieWatch::ReapedBeforeSeen() const {
+  int count = 0;
+  for (const auto& [pid, record] : Snapshot()) count += !record.zombie_since && record.gone_at;
+  return count;
+}
+
 std::map<pid_t, double> ZombieWatch::OpenZombies() const {
   std::map<pid_t, double> open;
   Clock::time_point now = Clock::now();

@@ -34,6 +34,10 @@ class ZombieWatch {
   std::map<pid_t, Record> Snapshot() const;
   // How long each reaped zombie lived (ms).
   std::vector<double> ReapedLifetimes() const;
+  // Children gone before any sample saw them a zombie: reaped within one
+  // sampling interval, too fast to time.
+  int ReapedBeforeSeen() const;
+  Millis interval() const { return interval_; }
   // Zombies still unreaped now, with their age (ms).
   std::map<pid_t, double> OpenZombies() const;
   // When the watched process itself was first seen ended (zombie or gone).
