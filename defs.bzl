@@ -11,7 +11,9 @@
         expectations = "known_failures.txt",
     )
 
-The kit's JUnit report becomes the test's test.xml ($XML_OUTPUT_FILE), work
+The kit's JUnit report becomes the test's test.xml ($XML_OUTPUT_FILE), its
+HTML report (forkcheck.html) and trace (forkcheck.trace.json) are undeclared
+outputs (bazel-testlogs/<package>/<name>/test.outputs/), work
 files go under $TEST_TMPDIR, and the test log shows the same text a terminal
 run prints. `bazel test --test_arg=--only=REAP-*` passes options to forkcheck.
 """

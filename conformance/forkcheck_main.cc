@@ -6,6 +6,7 @@
 #include "conformance/harness/own_children.h"
 #include "conformance/harness/sut.h"
 #include "conformance/options.h"
+#include "conformance/progress.h"
 #include "conformance/suite.h"
 
 namespace forkcheck {
@@ -33,7 +34,13 @@ int Fuzz(const RunnerOptions& options) {
   fuzz.seed = options.seed;
   fuzz.runs = options.runs;
   fuzz.replay_prefix = options.replay_prefix;
+  Progress progress(std::cout, DetectStyle());
+  fuzz.on_schedule = [&progress](const FuzzProgress& now) {
+    if (now.shrinking) progress.Relabel(FormatFuzzProgress(now));
+    else progress.Begin(FormatFuzzProgress(now));
+  };
   FuzzResult result = RunFuzz(fuzz);
+  progress.End();
   std::cout << FormatFuzzResult(fuzz, result) << std::flush;
   if (!result.setup_error.empty()) return kExitUsage;
   return result.found ? kExitMustFailed : kExitAllMustPass;
@@ -71,10 +78,13 @@ int Main(int argc, char** argv) {
             << "profiles: ";
   for (const std::string& profile : options->declared.profiles) std::cout << profile << " ";
   std::cout << "| seed " << options->seed << "\n\n";
-  RunReport report = RunSuite(*options, status.get(), expected, std::cout);
-  PrintSummary(std::cout, report);
+  TerminalStyle style = DetectStyle();
+  RunReport report = RunSuite(*options, status.get(), expected, std::cout, style);
+  PrintSummary(std::cout, report, style.color);
   if (!options->json_path.empty() && !WriteJson(options->json_path, report, &error)) return Usage(error);
   if (!options->junit_path.empty() && !WriteJunit(options->junit_path, report, &error)) return Usage(error);
+  if (!options->html_path.empty() && !WriteHtml(options->html_path, report, &error)) return Usage(error);
+  if (!options->trace_path.empty() && !WriteTrace(options->trace_path, report, &error)) return Usage(error);
   return report.Failed() ? kExitMustFailed : kExitAllMustPass;
 }
 

@@ -9,33 +9,18 @@
 #include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "conformance/harness/own_children.h"
 #include "conformance/harness/procfs.h"
 #include "conformance/testing/run_process.h"
+#include "conformance/testing/test_files.h"
 #include "scenarios/scenario.h"
 
 namespace forkcheck {
 namespace {
-
-std::string Runfile(const std::string& relative) {
-  const char* root = std::getenv("TEST_SRCDIR");
-  return std::string(root ? root : ".") + "/forkcheck/" + relative;
-}
-
-std::string TempPath(const std::string& name) {
-  const char* dir = std::getenv("TEST_TMPDIR");
-  return std::string(dir ? dir : "/tmp") + "/" + name;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 int CountLines(const std::string& text) {
   int lines = 0;
@@ -52,13 +37,7 @@ class ForkcheckTest : public testing::Test {
     return RunProcess(args, budget);
   }
 
-  void TearDown() override {
-    ReapOwnChildren();
-    std::vector<ProcStat> left = DescendantsOf(getpid());
-    EXPECT_TRUE(left.empty()) << left.size() << " processes outlived forkcheck, first: "
-                              << (left.empty() ? "" : left[0].comm);
-    KillAllDescendants(Millis(5000));
-  }
+  void TearDown() override { ExpectNothingLeftRunning(); }
 };
 
 TEST_F(ForkcheckTest, ListNamesEveryRequirement) {
@@ -76,7 +55,7 @@ TEST_F(ForkcheckTest, HelpListsOptionsAndExitsZero) {
   EXPECT_EQ(result.exit_code(), 0);
   for (const char* option : {"--profile", "--idle-timeout", "--max-children", "--shutdown-grace", "--status-pattern",
                              "--reap-grace", "--only", "--skip", "--list", "--seed", "--repeat", "--json", "--junit",
-                             "--timeout-scale", "--verbose"})
+                             "--timeout-scale", "--verbose", "--html", "--trace"})
     EXPECT_NE(result.out.find(option), std::string::npos) << option;
 }
 
@@ -98,6 +77,9 @@ TEST_F(ForkcheckTest, BadInputGivesOneLineNamingItAndExitTwo) {
       {{"--backends=preload,tea"}, "tea"},
       {{"--host=10.0.0.1"}, "10.0.0.1"},
       {{"--host=localhost"}, "localhost"},
+      {{"--html=/nonexistent/dir/report.html"}, "/nonexistent/dir"},
+      {{"--trace=/nonexistent/dir/trace.json"}, "/nonexistent/dir"},
+      {{"--json=/nonexistent/dir/report.json"}, "/nonexistent/dir"},
       {{"--xpass=maybe"}, "--xpass"},
       {{"--expectations=/nonexistent/known-failures"}, "/nonexistent/known-failures"},
   };
@@ -128,6 +110,40 @@ TEST_F(ForkcheckTest, ReferenceSubsetPassesAndWritesJsonAndJunit) {
   EXPECT_TRUE(report["sut"].is_array());
   std::string xml = ReadFile(junit);
   EXPECT_NE(xml.find("<testsuite name=\"forkcheck\" tests=\"3\" failures=\"0\""), std::string::npos) << xml;
+}
+
+// The trace of a run where the server reaps one child per SIGCHLD: every case
+// is a trace process, every server process a thread with its slices, and
+// REAP-2's unreaped children are zombie slices that last to the case's end.
+TEST_F(ForkcheckTest, TraceHasATrackPerProcessAndZombieSlices) {
+  std::string trace = TempPath("reap_once.trace.json");
+  ProcessResult result = Forkcheck({"--only=ECHO-1,REAP-2", "--seed=5", "--trace=" + trace, "--",
+                                    Runfile("scenarios/testdata/mutant_server"), "--port={port}", "--bug=reap-once"});
+  EXPECT_EQ(result.exit_code(), 1) << result.out << result.err;
+  nlohmann::json document = nlohmann::json::parse(ReadFile(trace));
+  ASSERT_TRUE(document["traceEvents"].is_array());
+  std::map<int, std::string> cases;
+  std::map<int, int> children, zombies, unreaped, kit_actions;
+  for (const auto& event : document["traceEvents"]) {
+    ASSERT_TRUE(event.contains("ph") && event.contains("pid") && event.contains("name")) << event.dump();
+    std::string phase = event["ph"], name = event["name"];
+    int pid = event["pid"];
+    if (phase != "M") ASSERT_TRUE(event["ts"].is_number()) << event.dump();
+    if (phase == "X") ASSERT_GE(event["dur"].get<double>(), 0) << event.dump();
+    if (phase == "M" && name == "process_name") cases[pid] = event["args"]["name"];
+    if (phase == "M" && name == "thread_name" && event["args"]["name"].get<std::string>().rfind("child ", 0) == 0)
+      ++children[pid];
+    if (phase == "X" && name == "zombie") ++zombies[pid], unreaped[pid] += event["args"].contains("never_reaped");
+    if (phase == "i" && name == "connected") ++kit_actions[pid];
+  }
+  ASSERT_EQ(cases.size(), 2u);
+  EXPECT_EQ(cases[1].rfind("ECHO-1 PASS", 0), 0u) << cases[1];
+  EXPECT_EQ(cases[2].rfind("REAP-2 FAIL", 0), 0u) << cases[2];
+  EXPECT_GE(children[2], 2) << "a burst forks several children";
+  EXPECT_GE(unreaped[2], 1) << "reap-once leaves zombies unreaped";
+  EXPECT_GE(zombies[2], unreaped[2]);
+  EXPECT_GE(kit_actions[1], 1);
+  EXPECT_GE(kit_actions[2], 2);
 }
 
 TEST_F(ForkcheckTest, SocketActivationWhenNoPortPlaceholder) {

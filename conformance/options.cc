@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -61,13 +62,29 @@ void AddDeclarations(CLI::App* app, RunnerOptions* options, std::string* profile
   app->add_option("command", options->command, "the server command, after --");
 }
 
+// A report path is checked before the run, not after it: a typo must not
+// cost the user the whole run's results.
+const CLI::Validator kOutputFile(
+    [](std::string& path) -> std::string {
+      std::filesystem::path parent = std::filesystem::path(path).parent_path();
+      if (parent.empty() || std::filesystem::is_directory(parent)) return "";
+      return "no such directory for the report: " + parent.string();
+    },
+    "FILE");
+
 void AddCheckOptions(CLI::App* app, RunnerOptions* options, std::string* only, std::string* skip) {
   app->add_option("--only", *only, "comma list of ID globs to run (e.g. REAP-*,ECHO-1)");
   app->add_option("--skip", *skip, "comma list of ID globs to leave out");
   app->add_flag("--list", options->list, "list IDs, levels, profiles and titles, then exit");
   app->add_option("--repeat", options->repeat, "run each case N times")->check(CLI::Range(1, 10000));
-  app->add_option("--json", options->json_path, "write a JSON report to FILE");
-  app->add_option("--junit", options->junit_path, "write a JUnit XML report to FILE");
+  app->add_option("--json", options->json_path, "write a JSON report to FILE")->check(kOutputFile);
+  app->add_option("--junit", options->junit_path, "write a JUnit XML report to FILE")->check(kOutputFile);
+  app->add_option("--html", options->html_path,
+                  "write a self-contained HTML report with a process timeline per case to FILE")
+      ->check(kOutputFile);
+  app->add_option("--trace", options->trace_path,
+                  "write the cases' events as a Chrome trace (Perfetto, chrome://tracing) to FILE")
+      ->check(kOutputFile);
   app->add_flag("--verbose", options->verbose, "print evidence for passing cases too");
   app->add_option("--expectations", options->expectations_path,
                   "known failures, one 'ID reason...' per line: a listed failure is XFAIL and does not fail the run, "

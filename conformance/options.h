@@ -20,6 +20,8 @@ struct RunnerOptions {
   int repeat = 1;
   std::string json_path;
   std::string junit_path;
+  std::string html_path;   // self-contained HTML report with process timelines
+  std::string trace_path;  // Chrome Trace Event Format
   std::string expectations_path;  // known failures: XFAIL, and XPASS when they pass
   bool xpass_fails = true;        // --xpass=fail (default) or warn
   double timeout_scale = 1.0;

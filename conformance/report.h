@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/harness/event_log.h"
 #include "scenarios/scenario.h"
 
 namespace forkcheck {
@@ -22,6 +23,12 @@ struct RequirementResult {
   double duration_ms = 0;
   int runs = 0;
   int failures = 0;
+  // What the timeline shows: the event log of the first failed run (else
+  // the last run), its server's pid, and when that run began (ms since the
+  // suite began).
+  std::vector<Event> events;
+  pid_t server_pid = 0;
+  double started_ms = 0;
 };
 
 struct LatencySummary {
@@ -32,6 +39,8 @@ LatencySummary SummarizeLatency(std::vector<double> lifetimes_ms);
 
 struct RunReport {
   std::vector<std::string> sut;
+  std::vector<std::string> profiles;
+  int reap_grace_ms = 1000;  // as the checks used it: scaled by --timeout-scale
   uint64_t seed = 0;
   std::vector<RequirementResult> results;
   std::vector<double> zombie_lifetimes_ms;
@@ -58,10 +67,16 @@ const char* StatusName(const RequirementResult& result);
 // REAP-1 showed it first: fix that first".
 std::vector<std::string> Diagnoses(const RunReport& report);
 
-void PrintResultLine(std::ostream& out, const RequirementResult& result, bool verbose);
-void PrintSummary(std::ostream& out, const RunReport& report);
+// `color`: the status word and the verdict in colour (a terminal without NO_COLOR).
+void PrintResultLine(std::ostream& out, const RequirementResult& result, bool verbose, bool color = false);
+void PrintSummary(std::ostream& out, const RunReport& report, bool color = false);
 bool WriteJson(const std::string& path, const RunReport& report, std::string* error);
 bool WriteJunit(const std::string& path, const RunReport& report, std::string* error);
+// One self-contained page (inline CSS and SVG, no network): verdict, table,
+// and per case its evidence, hint and process timeline.
+bool WriteHtml(const std::string& path, const RunReport& report, std::string* error);
+// Chrome Trace Event Format (Perfetto, chrome://tracing): the same events.
+bool WriteTrace(const std::string& path, const RunReport& report, std::string* error);
 
 }  // namespace forkcheck
 

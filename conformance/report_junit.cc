@@ -1,28 +1,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "conformance/markup.h"
 #include "conformance/report.h"
 
 namespace forkcheck {
 namespace {
-
-std::string XmlEscape(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        // XML 1.0 has no place for most control characters.
-        if (c < 0x20 && c != '\n' && c != '\t' && c != '\r') out += "?";
-        else out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 std::string Seconds(double ms) {
   std::ostringstream out;
@@ -47,7 +30,7 @@ bool WriteJunit(const std::string& path, const RunReport& report, std::string* e
   for (const RequirementResult& result : report.results) {
     const Requirement& requirement = result.scenario->requirement;
     out << "    <testcase classname=\"forkcheck." << requirement.profile << "\" name=\""
-        << XmlEscape(std::string(requirement.id) + " " + requirement.title) << "\" time=\""
+        << EscapeMarkup(std::string(requirement.id) + " " + requirement.title) << "\" time=\""
         << Seconds(result.duration_ms) << "\"";
     std::string status = StatusName(result);
     if (status == "PASS") {
@@ -56,21 +39,21 @@ bool WriteJunit(const std::string& path, const RunReport& report, std::string* e
     }
     out << ">\n";
     if (status == "XFAIL") {
-      out << "      <skipped message=\"" << XmlEscape("expected failure (XFAIL): " + result.expectation) << "\"/>\n";
+      out << "      <skipped message=\"" << EscapeMarkup("expected failure (XFAIL): " + result.expectation) << "\"/>\n";
     } else if (status == "XPASS") {
-      out << "      <failure message=\"" << XmlEscape(std::string(requirement.id) + " passed (XPASS)") << "\">"
-          << XmlEscape("listed as a known failure (" + result.expectation +
+      out << "      <failure message=\"" << EscapeMarkup(std::string(requirement.id) + " passed (XPASS)") << "\">"
+          << EscapeMarkup("listed as a known failure (" + result.expectation +
                        "), but it passed: take it off the expectations file")
           << "</failure>\n";
     } else if (result.verdict == Verdict::kFail) {
-      out << "      <failure message=\"" << XmlEscape(std::string(LevelName(requirement.level)) + " " +
+      out << "      <failure message=\"" << EscapeMarkup(std::string(LevelName(requirement.level)) + " " +
                                                       requirement.id + " failed")
-          << "\">" << XmlEscape(result.evidence + "\nhint: " + requirement.hint) << "</failure>\n";
+          << "\">" << EscapeMarkup(result.evidence + "\nhint: " + requirement.hint) << "</failure>\n";
     } else if (result.verdict == Verdict::kBlocked) {
-      out << "      <skipped message=\"" << XmlEscape("blocked by " + result.blocked_by + ": " + result.evidence)
+      out << "      <skipped message=\"" << EscapeMarkup("blocked by " + result.blocked_by + ": " + result.evidence)
           << "\"/>\n";
     } else {
-      out << "      <skipped message=\"" << XmlEscape(result.evidence) << "\"/>\n";
+      out << "      <skipped message=\"" << EscapeMarkup(result.evidence) << "\"/>\n";
     }
     out << "    </testcase>\n";
   }

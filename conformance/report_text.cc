@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "conformance/progress.h"
 #include "conformance/report.h"
 
 namespace forkcheck {
@@ -22,14 +23,29 @@ void PrintIndented(std::ostream& out, const char* label, const std::string& text
   }
 }
 
+Colour StatusColour(const std::string& status) {
+  if (status == "PASS") return Colour::kGreen;
+  if (status == "FAIL") return Colour::kRed;
+  if (status == "BLOCK") return Colour::kYellow;
+  if (status == "XFAIL") return Colour::kMagenta;
+  if (status == "XPASS") return Colour::kCyan;
+  return Colour::kDim;
+}
+
+std::string VerdictWord(const RunReport& report, bool color) {
+  if (!report.Failed()) return Paint("CONFORMS", Colour::kGreen, color);
+  if (report.MustFailures() > 0) return Paint("DOES NOT CONFORM", Colour::kRed, color);
+  return Paint("XPASS: UPDATE THE EXPECTATIONS", Colour::kCyan, color);
+}
+
 }  // namespace
 
-void PrintResultLine(std::ostream& out, const RequirementResult& result, bool verbose) {
+void PrintResultLine(std::ostream& out, const RequirementResult& result, bool verbose, bool color) {
   const Requirement& requirement = result.scenario->requirement;
+  const std::string status = StatusName(result);
   char head[160];
-  std::snprintf(head, sizeof head, "%s  %-8s %-6s %s", StatusName(result), requirement.id,
-                LevelName(requirement.level), requirement.title);
-  out << head << "  (" << Fixed(result.duration_ms, 0) << " ms";
+  std::snprintf(head, sizeof head, "  %-8s %-6s %s", requirement.id, LevelName(requirement.level), requirement.title);
+  out << Paint(status, StatusColour(status), color) << head << "  (" << Fixed(result.duration_ms, 0) << " ms";
   if (result.runs > 1) out << ", " << result.runs << " runs";
   out << ")\n";
   if (!result.expectation.empty() && (result.verdict == Verdict::kFail || result.verdict == Verdict::kPass)) {
@@ -48,7 +64,7 @@ void PrintResultLine(std::ostream& out, const RequirementResult& result, bool ve
   }
 }
 
-void PrintSummary(std::ostream& out, const RunReport& report) {
+void PrintSummary(std::ostream& out, const RunReport& report, bool color) {
   LatencySummary latency = SummarizeLatency(report.zombie_lifetimes_ms);
   out << "\nreap latency (zombie lifetime seen through /proc): ";
   if (latency.samples == 0 && report.reaped_before_seen == 0) {
@@ -69,8 +85,7 @@ void PrintSummary(std::ostream& out, const RunReport& report) {
     out << ", " << report.ExpectedFailures() << " expected failures (XFAIL), " << report.UnexpectedPasses()
         << " unexpected passes (XPASS" << (report.xpass_fails ? "" : ", --xpass=warn") << ")";
   out << " in " << Fixed(report.duration_ms / 1000.0, 1) << " s, seed " << report.seed << ": "
-      << (!report.Failed() ? "CONFORMS" : must_failures > 0 ? "DOES NOT CONFORM" : "XPASS: UPDATE THE EXPECTATIONS")
-      << "\n";
+      << VerdictWord(report, color) << "\n";
   for (const std::string& diagnosis : Diagnoses(report)) out << "diagnosis: " << diagnosis << "\n";
 }
 

@@ -91,6 +91,15 @@ bool DiedAfterChild(Sut& sut) {
   return false;
 }
 
+// The sampler may have missed the server as a zombie (the kit reaps it at
+// once); its status is known here.
+std::vector<Event> EventsWithServerStatus(const Sut& sut, std::optional<int> status) {
+  std::vector<Event> events = sut.events()->Events();
+  for (Event& event : events)
+    if (event.kind == EventKind::kServerEnded && event.value < 0 && status) event.value = *status;
+  return events;
+}
+
 Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseResult* result) {
   std::string error, no_faults;
   SutSpec spec = config.spec;
@@ -98,6 +107,7 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
   std::unique_ptr<Sut> sut = Sut::Start(spec, &error);
   if (!sut) return Outcome::Fail("the server did not start: " + error);
   if (faults && !faults->Attach(sut->pid(), &no_faults)) faults.reset();
+  if (faults) faults->LogTo(sut->events());
   Context context{*sut,          config.declared, config.seed, std::mt19937_64(config.seed),
                   config.status, faults.get(),    no_faults};
   Outcome outcome;
@@ -141,6 +151,8 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
   result->zombie_lifetimes_ms = sut->zombies().ReapedLifetimes();
   result->reaped_before_seen = sut->zombies().ReapedBeforeSeen();
   sut->KillTree();
+  result->events = EventsWithServerStatus(*sut, status);
+  result->server_pid = sut->pid();
   return outcome;
 }
 

@@ -25,6 +25,8 @@ struct CaseResult {
   double duration_ms = 0;
   std::vector<double> zombie_lifetimes_ms;
   int reaped_before_seen = 0;  // see ZombieWatch::ReapedBeforeSeen
+  std::vector<Event> events;   // the case's event log
+  pid_t server_pid = 0;
   // How the server died during a failed case ("exited with status 1");
   // "" when it did not; and whether it was right after a child ended.
   std::string server_death;

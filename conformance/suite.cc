@@ -31,12 +31,21 @@ void Reattribute(RequirementResult* result, const std::vector<RequirementResult>
   }
 }
 
+// The timeline shows the first failed run, else the last one.
+void KeepTimeline(RequirementResult* result, CaseResult* outcome, double started_ms) {
+  result->events = std::move(outcome->events);
+  result->server_pid = outcome->server_pid;
+  result->started_ms = started_ms;
+}
+
 RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, const Expectations& expected,
-                   std::ostream& out) {
+                   std::ostream& out, TerminalStyle style) {
   RunReport report;
   report.xpass_fails = options.xpass_fails;
   report.sut = options.command;
   report.seed = options.seed;
+  report.profiles.assign(options.declared.profiles.begin(), options.declared.profiles.end());
+  report.reap_grace_ms = static_cast<int>(Scaled(Millis(options.declared.reap_grace_ms)).count());
   Clock::time_point start = Clock::now();
   CaseConfig config;
   config.spec.argv = options.command;
@@ -45,12 +54,19 @@ RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, con
   config.declared = options.declared;
   config.status = status;
   uint64_t case_seed = options.seed;
-  for (const Scenario* scenario : SelectScenarios(options)) {
+  std::vector<const Scenario*> selected = SelectScenarios(options);
+  Progress progress(out, style);
+  for (const Scenario* scenario : selected) {
     RequirementResult result;
     result.scenario = scenario;
+    const Requirement& requirement = scenario->requirement;
+    progress.Begin(CaseLabel(static_cast<int>(report.results.size()) + 1, static_cast<int>(selected.size()),
+                             requirement.id, requirement.title));
     for (int run = 0; run < options.repeat; ++run) {
       config.seed = case_seed++;
+      double started_ms = MillisSince(start);
       CaseResult outcome = RunCase(*scenario, config);
+      if (result.failures == 0) KeepTimeline(&result, &outcome, started_ms);
       ++result.runs;
       result.duration_ms += outcome.duration_ms;
       report.zombie_lifetimes_ms.insert(report.zombie_lifetimes_ms.end(), outcome.zombie_lifetimes_ms.begin(),
@@ -76,7 +92,8 @@ RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, con
     Reattribute(&result, report.results);
     if (auto known = expected.reasons.find(scenario->requirement.id); known != expected.reasons.end())
       result.expectation = known->second;
-    PrintResultLine(out, result, options.verbose);
+    progress.End();
+    PrintResultLine(out, result, options.verbose, style.color);
     out.flush();
     report.results.push_back(result);
   }

@@ -6,6 +6,7 @@
 
 #include "conformance/expectations.h"
 #include "conformance/options.h"
+#include "conformance/progress.h"
 #include "conformance/report.h"
 
 namespace forkcheck {
@@ -16,9 +17,10 @@ std::vector<const Scenario*> SelectScenarios(const RunnerOptions& options);
 // Runs every selected case (--repeat times), printing one line per
 // requirement to `out` as its verdict is known.
 // A requirement listed in `expected` is reported XFAIL when it fails and
-// XPASS when it passes.
+// XPASS when it passes. A live `style` shows the running case on one line
+// that its result line replaces; the result lines are coloured if it says so.
 RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, const Expectations& expected,
-                   std::ostream& out);
+                   std::ostream& out, TerminalStyle style = {});
 
 void PrintList(std::ostream& out);
 

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "conformance/harness/describe_status.h"
 #include "conformance/harness/procfs.h"
 #include "scenarios/sessions.h"
 
@@ -23,11 +24,6 @@ int KillChild(Sut& sut, pid_t child, int signo, std::string* note) {
   sut.KillChild(child, SIGKILL);
   AwaitEnded({child}, Scaled(Millis(1000)));
   return SIGKILL;
-}
-
-std::string SignalName(int signo) {
-  const char* abbrev = sigabbrev_np(signo);
-  return abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(signo);
 }
 
 }  // namespace forkcheck

@@ -21,9 +21,6 @@ std::vector<int> SignalsThatKill(pid_t pid, const std::vector<int>& candidates);
 // and `note` says so; returns the signal that ended it.
 int KillChild(Sut& sut, pid_t child, int signo, std::string* note);
 
-// "SIGTERM" for SIGTERM.
-std::string SignalName(int signo);
-
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_SCENARIOS_FATAL_SIGNALS_H_

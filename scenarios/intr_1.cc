@@ -21,7 +21,7 @@ Outcome Run(Context& context) {
   auto held = OpenSession(context.sut, &why);
   if (!held) return Outcome::Fail(why);
   KeepBusy busy(held->client);
-  SignalStorm storm(context.sut.pid(), SIGCHLD, std::chrono::microseconds(200));
+  SignalStorm storm(context.sut.pid(), SIGCHLD, std::chrono::microseconds(200), context.sut.events());
   const int clients = 30;
   for (int i = 0; i < clients; ++i) {
     if (!EchoesOnce(context.sut, "storm " + std::to_string(i) + "\n", Scaled(Millis(2000)), &why))

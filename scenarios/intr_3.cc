@@ -61,7 +61,7 @@ std::string BackPressureFailure(Context& context) {
   std::string why;
   auto session = OpenSession(context.sut, &why);
   if (!session) return why;
-  SignalStorm storm(session->child, SIGCHLD, std::chrono::microseconds(100));
+  SignalStorm storm(session->child, SIGCHLD, std::chrono::microseconds(100), context.sut.events());
   size_t stalled_at = SendUntilStalled(session->client, payload);
   EchoResult rest = EchoExchange(session->client, payload.substr(stalled_at), 65536, context.random(),
                                  Scaled(Millis(20000)), AfterSending::kKeepOpen);
@@ -93,7 +93,7 @@ Outcome Run(Context& context) {
   auto session = OpenSession(context.sut, &why);
   if (!session) return Outcome::Fail(why);
   std::string not_injected = ArmTransfers(context);
-  SignalStorm storm(session->child, SIGCHLD, std::chrono::microseconds(100));
+  SignalStorm storm(session->child, SIGCHLD, std::chrono::microseconds(100), context.sut.events());
   EchoResult result = EchoExchange(session->client, payload, 4096, context.random(), Scaled(Millis(10000)),
                                    AfterSending::kKeepOpen);
   long sent = storm.sent();

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "conformance/harness/describe_status.h"
 #include "scenarios/fatal_signals.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"

@@ -14,7 +14,7 @@ Outcome CheckShutdown(Context& context, int signo) {
   std::vector<ProcStat> tree = DescendantsOf(context.sut.pid());
   std::string name = sigabbrev_np(signo);
   Clock::time_point sent = Clock::now();
-  context.sut.Signal(signo);
+  context.sut.Signal(signo, "asks for a graceful shutdown");
   Millis grace = Scaled(Millis(context.declared.shutdown_grace_ms)) + Scaled(Millis(1000));
   bool exited = PollUntil([&] { return !context.sut.Alive(); }, grace, Millis(2));
   if (!exited)

@@ -1,6 +1,7 @@
 // STAT-3: deaths by signal are reported with the right signal number.
 #include <signal.h>
 
+#include "conformance/harness/describe_status.h"
 #include "scenarios/fatal_signals.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"

@@ -7,6 +7,7 @@
 
 #include <map>
 
+#include "conformance/harness/describe_status.h"
 #include "scenarios/fatal_signals.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"

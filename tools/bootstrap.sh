@@ -15,6 +15,7 @@ packages=(
   xinetd                                # the super-server, checked by tools/compat.sh (built-in echo, and /bin/cat inetd-style)
   man-db                                # man -l renders forkcheck(1) in the install test
   python3-yaml                          # the CI recipes of docs/ci.md are parsed in a test
+  chromium fonts-liberation             # headless Chromium renders the HTML report in a test
 )
 
 missing=()

@@ -57,9 +57,11 @@ std::unique_ptr<StatusParser> MakeParser(const FuzzOptions& options) {
 }
 
 // One test case: a fresh server, a generated schedule, the model beside it.
-void RunSchedule(const FuzzSetup& setup, const FuzzModel& initial) {
+void RunSchedule(const FuzzSetup& setup, const FuzzModel& initial,
+                 const std::function<void(size_t steps)>& starting = nullptr) {
   auto commands = *rc::gen::resize(setup.options->max_commands,
                                    rc::state::gen::commands(initial, &GenFuzzCommand));
+  if (starting) starting(commands.size());
   ++setup.record->replays;
   FuzzServer server(setup);
   std::string error;
@@ -118,7 +120,14 @@ FuzzResult RunFuzz(const FuzzOptions& options) {
     int replays = record.replays;
     record = FuzzRecord{};
     record.replays = replays;
-    auto outcome = rc::detail::checkTestable([&] { RunSchedule(setup, session.initial); }, metadata, params, quiet);
+    FuzzProgress progress{i + 1, options.runs, 0, false};
+    auto starting = [&](size_t steps) {
+      progress.steps = steps;
+      if (options.on_schedule) options.on_schedule(progress);
+      progress.shrinking = true;  // rapidcheck calls again only to shrink a failure
+    };
+    auto outcome =
+        rc::detail::checkTestable([&] { RunSchedule(setup, session.initial, starting); }, metadata, params, quiet);
     result.runs_done = i + 1;
     result.replays = record.replays;
     rc::detail::FailureResult failure;
@@ -136,6 +145,12 @@ FuzzResult RunFuzz(const FuzzOptions& options) {
   std::error_code ignored;
   std::filesystem::remove_all(session.workdir, ignored);
   return result;
+}
+
+std::string FormatFuzzProgress(const FuzzProgress& progress) {
+  return "[run " + std::to_string(progress.run) + "/" + std::to_string(progress.runs) + "] " +
+         (progress.shrinking ? "shrinking: " : "") + "schedule of " + std::to_string(progress.steps) + " step" +
+         (progress.steps == 1 ? "" : "s");
 }
 
 std::string FormatFuzzResult(const FuzzOptions& options, const FuzzResult& result) {

@@ -5,12 +5,24 @@
 #define FORKCHECK_CONFORMANCE_FUZZ_FUZZ_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "scenarios/scenario.h"
 
 namespace forkcheck {
+
+// What is running now, for a live display.
+struct FuzzProgress {
+  int run = 0;  // 1-based
+  int runs = 0;
+  size_t steps = 0;        // commands in the schedule about to run
+  bool shrinking = false;  // a shrink attempt of the run's failing schedule
+};
+
+// "[run 17/100] schedule of 23 steps", "[run 17/100] shrinking: schedule of 4 steps"
+std::string FormatFuzzProgress(const FuzzProgress& progress);
 
 struct FuzzOptions {
   std::vector<std::string> argv;  // server command, may hold {port}
@@ -22,6 +34,8 @@ struct FuzzOptions {
   bool fork_failures = true;      // arm fork() failures when the preload reaches the server
   // The replay line starts with this (the runner adds its declaration flags).
   std::string replay_prefix = "forkcheck fuzz";
+  // Called before each schedule runs, shrink attempts included; may be empty.
+  std::function<void(const FuzzProgress&)> on_schedule;
 };
 
 struct FuzzResult {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "conformance/harness/describe_status.h"
+#include "conformance/harness/event_log.h"
 #include "conformance/harness/own_children.h"
 #include "conformance/harness/procfs.h"
 #include "conformance/harness/status_report.h"
@@ -105,7 +106,7 @@ TEST(Procfs, CountsDescriptorsAndFindsSocketInodes) {
 }
 
 TEST(ZombieWatch, MeasuresHowLongAZombieLived) {
-  ZombieWatch watch(getpid(), Millis(1));
+  ZombieWatch watch(getpid(), nullptr, Millis(1));
   pid_t child = fork();
   if (child == 0) _exit(0);
   ASSERT_TRUE(PollUntil([&] { return watch.OpenZombies().count(child) == 1; }, Millis(5000)));
@@ -116,6 +117,51 @@ TEST(ZombieWatch, MeasuresHowLongAZombieLived) {
   auto lifetime = watch.Snapshot()[child].LifetimeMs();
   ASSERT_TRUE(lifetime);
   EXPECT_GE(*lifetime, 30.0);
+}
+
+// The timeline's lane of a child: forked, exited with the status the
+// kernel shows a zombie's parent (proc(5) exit_code), reaped, in that order.
+TEST(ZombieWatch, LogsForkExitWithStatusAndReap) {
+  auto log = std::make_shared<EventLog>();
+  ZombieWatch watch(getpid(), log, Millis(1));
+  int go[2];
+  ASSERT_EQ(pipe(go), 0);
+  pid_t child = fork();
+  if (child == 0) {
+    char byte;
+    close(go[1]);
+    (void)!read(go[0], &byte, 1);
+    _exit(7);
+  }
+  ASSERT_TRUE(PollUntil([&] { return watch.Snapshot()[child].seen_at.has_value(); }, Millis(5000)));
+  close(go[1]);
+  ASSERT_TRUE(PollUntil([&] { return watch.OpenZombies().count(child) == 1; }, Millis(5000)));
+  waitpid(child, nullptr, 0);
+  close(go[0]);
+  ASSERT_TRUE(PollUntil([&] { return watch.Snapshot()[child].gone_at.has_value(); }, Millis(5000)));
+  std::vector<EventKind> kinds;
+  for (const Event& event : log->Events()) {
+    if (event.pid != child) continue;
+    kinds.push_back(event.kind);
+    if (event.kind == EventKind::kExited) EXPECT_EQ(DescribeWaitStatus(event.value), "exited with status 7");
+    if (event.kind == EventKind::kForked) EXPECT_EQ(event.value, getpid());
+  }
+  EXPECT_EQ(kinds, (std::vector<EventKind>{EventKind::kForked, EventKind::kExited, EventKind::kReaped}));
+}
+
+TEST(EventLog, ReturnsEventsInTimeOrderWhateverTheOrderAdded) {
+  Clock::time_point origin = Clock::now();
+  EventLog log(origin);
+  log.AddAt(origin + Millis(5), EventKind::kReaped, 2);
+  log.AddAt(origin + Millis(1), EventKind::kForked, 2, 1);
+  log.AddAt(origin + Millis(5), EventKind::kClosed, 0, 4000);
+  std::vector<Event> events = log.Events();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].kind, EventKind::kForked);
+  EXPECT_DOUBLE_EQ(events[0].at_ms, 1.0);
+  EXPECT_EQ(events[1].kind, EventKind::kReaped);
+  EXPECT_EQ(events[2].kind, EventKind::kClosed);
+  EXPECT_STREQ(EventKindName(events[2].kind), "closed");
 }
 
 TEST(OwnChildren, KillsEveryDescendantIncludingOrphans) {

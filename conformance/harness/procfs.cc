@@ -58,6 +58,8 @@ std::optional<ProcStat> ParseStat(pid_t pid, const std::string& text) {
   stat.utime_ticks = std::strtoull(fields[11].c_str(), nullptr, 10);
   stat.stime_ticks = std::strtoull(fields[12].c_str(), nullptr, 10);
   stat.start_ticks = std::strtoull(fields[19].c_str(), nullptr, 10);
+  constexpr size_t kExitCode = 52 - 3;
+  if (fields.size() > kExitCode) stat.exit_code = std::atoi(fields[kExitCode].c_str());
   return stat;
 }
 

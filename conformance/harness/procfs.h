@@ -19,6 +19,9 @@ struct ProcStat {
   uint64_t utime_ticks = 0;
   uint64_t stime_ticks = 0;
   uint64_t start_ticks = 0;
+  // A zombie's wait status as waitpid() will report it (proc(5) field 52);
+  // -1 when the kernel does not show it.
+  int exit_code = -1;
   bool zombie() const { return state == 'Z'; }
 };
 

@@ -113,7 +113,7 @@ std::unique_ptr<Sut> Sut::Start(const SutSpec& spec, std::string* error) {
   bool launched = sut->Launch(spec, listen_fd, error);
   if (listen_fd >= 0) close(listen_fd);
   if (!launched) return nullptr;
-  sut->zombies_ = std::make_unique<ZombieWatch>(sut->pid_);
+  sut->zombies_ = std::make_unique<ZombieWatch>(sut->pid_, sut->events_);
   if (!sut->AwaitReady(spec.start_timeout, activated, error)) return nullptr;
   return sut;
 }
@@ -183,6 +183,7 @@ bool Sut::Launch(const SutSpec& spec, int listen_fd, std::string* error) {
     _exit(127);
   }
   pid_ = pid;
+  events_->Add(EventKind::kServerStarted, pid);
   close(out_pipe[1]);
   close(err_pipe[1]);
   stdout_fd_ = out_pipe[0];
@@ -247,8 +248,10 @@ void Sut::ReadOutput() {
       for (size_t nl; (nl = partial.find('\n')) != std::string::npos;) {
         std::string line = partial.substr(0, nl);
         partial.erase(0, nl + 1);
+        Clock::time_point now = Clock::now();
+        events_->AddAt(now, EventKind::kOutput, pid_, i + 1, line);
         std::lock_guard<std::mutex> lock(mutex_);
-        output_lines_.push_back({Clock::now(), line, i == 1 ? "stderr" : "stdout"});
+        output_lines_.push_back({now, line, i == 1 ? "stderr" : "stdout"});
       }
     }
   }
@@ -266,7 +269,9 @@ Sut::~Sut() {
 }
 
 std::optional<TcpClient> Sut::Connect(Millis budget) const {
-  return TcpClient::Connect(host_, port_, budget);
+  std::optional<TcpClient> client = TcpClient::Connect(host_, port_, budget);
+  if (client) client->LogTo(events_);
+  return client;
 }
 
 std::optional<uint64_t> Sut::ConnectionInode(const TcpClient& client) const {
@@ -337,8 +342,10 @@ std::string Sut::OutputTail(size_t lines) const {
   return out.str();
 }
 
-void Sut::Signal(int signo) const {
-  if (pid_ > 0) kill(pid_, signo);
+void Sut::Signal(int signo, const std::string& why) const {
+  if (pid_ <= 0) return;
+  events_->Add(EventKind::kSignalSent, pid_, signo, why);
+  kill(pid_, signo);
 }
 
 void Sut::KillChild(pid_t child, int signo) {
@@ -346,6 +353,7 @@ void Sut::KillChild(pid_t child, int signo) {
     std::lock_guard<std::mutex> lock(mutex_);
     child_kills_.push_back({Clock::now(), child, signo});
   }
+  events_->Add(EventKind::kSignalSent, child, signo, "to a child");
   kill(child, signo);
 }
 
@@ -358,6 +366,7 @@ void Sut::KillTree() {
   if (zombies_) zombies_->Stop();
   if (killed_) return;
   killed_ = true;
+  events_->Add(EventKind::kTeardown, pid_, SIGKILL, "the kit SIGKILLs the server's whole tree");
   KillAllDescendants(Scaled(Millis(10000)));
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "conformance/harness/deadline.h"
+#include "conformance/harness/event_log.h"
 #include "conformance/harness/procfs.h"
 #include "conformance/harness/tcp_client.h"
 #include "conformance/harness/zombie_watch.h"
@@ -69,9 +70,12 @@ class Sut {
   // The last lines of both streams, "stderr: ... | stdout: ...".
   std::string OutputTail(size_t lines) const;
   ZombieWatch& zombies() { return *zombies_; }
+  // What happened in this server's life so far, for the reports' timelines;
+  // its origin is the moment the server was started.
+  const std::shared_ptr<EventLog>& events() const { return events_; }
 
-  // Sends `signo` to the main process.
-  void Signal(int signo) const;
+  // Sends `signo` to the main process; `why` goes into the event log.
+  void Signal(int signo, const std::string& why = "") const;
   // Sends `signo` to one of its children, and remembers it: a server that
   // dies right after a child the kit killed is REAP-3's case.
   struct ChildKill {
@@ -101,6 +105,7 @@ class Sut {
   mutable std::mutex mutex_;
   std::vector<LogLine> output_lines_;
   std::vector<ChildKill> child_kills_;
+  std::shared_ptr<EventLog> events_ = std::make_shared<EventLog>();
   std::unique_ptr<ZombieWatch> zombies_;
   bool killed_ = false;
 };

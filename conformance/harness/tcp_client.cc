@@ -67,13 +67,14 @@ TcpClient::TcpClient(int fd) : fd_(fd) {
 TcpClient::~TcpClient() { Close(); }
 
 TcpClient::TcpClient(TcpClient&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), local_port_(other.local_port_) {}
+    : fd_(std::exchange(other.fd_, -1)), local_port_(other.local_port_), log_(std::move(other.log_)) {}
 
 TcpClient& TcpClient::operator=(TcpClient&& other) noexcept {
   if (this != &other) {
     Close();
     fd_ = std::exchange(other.fd_, -1);
     local_port_ = other.local_port_;
+    log_ = std::move(other.log_);
   }
   return *this;
 }
@@ -138,20 +139,33 @@ TcpClient::End TcpClient::ReadToEnd(std::string* out, Millis budget) {
   }
 }
 
+void TcpClient::LogTo(std::shared_ptr<EventLog> log) {
+  log_ = std::move(log);
+  if (fd_ >= 0) Log(EventKind::kConnected);
+}
+
+void TcpClient::Log(EventKind kind) const {
+  if (log_) log_->Add(kind, 0, local_port_);
+}
+
 void TcpClient::ShutdownWrite() {
-  if (fd_ >= 0) shutdown(fd_, SHUT_WR);
+  if (fd_ < 0) return;
+  shutdown(fd_, SHUT_WR);
+  Log(EventKind::kHalfClosed);
 }
 
 void TcpClient::Abort() {
   if (fd_ < 0) return;
   linger reset{1, 0};
   setsockopt(fd_, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-  Close();
+  close(std::exchange(fd_, -1));
+  Log(EventKind::kReset);
 }
 
 void TcpClient::Close() {
-  if (fd_ >= 0) close(fd_);
-  fd_ = -1;
+  if (fd_ < 0) return;
+  close(std::exchange(fd_, -1));
+  Log(EventKind::kClosed);
 }
 
 EchoResult EchoExchange(TcpClient& client, const std::string& payload, size_t max_chunk, uint64_t seed,

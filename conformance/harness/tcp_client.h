@@ -2,10 +2,12 @@
 #define FORKCHECK_HARNESS_TCP_CLIENT_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "conformance/harness/deadline.h"
+#include "conformance/harness/event_log.h"
 
 namespace forkcheck {
 
@@ -24,6 +26,9 @@ class TcpClient {
   static std::optional<TcpClient> Connect(const std::string& host, uint16_t port, Millis budget);
   static std::optional<TcpClient> Connect(uint16_t port, Millis budget) { return Connect("127.0.0.1", port, budget); }
 
+  // From now on its connect, half-close, close and reset go into `log`.
+  void LogTo(std::shared_ptr<EventLog> log);
+
   bool connected() const { return fd_ >= 0; }
   int fd() const { return fd_; }
   uint16_t local_port() const { return local_port_; }
@@ -41,8 +46,10 @@ class TcpClient {
 
  private:
   explicit TcpClient(int fd);
+  void Log(EventKind kind) const;
   int fd_ = -1;
   uint16_t local_port_ = 0;
+  std::shared_ptr<EventLog> log_;
 };
 
 // Sends `payload` in the given chunk sizes while reading concurrently, then

@@ -11,8 +11,8 @@ std::optional<double> ZombieWatch::Record::LifetimeMs() const {
   return std::chrono::duration<double, std::milli>(*gone_at - *zombie_since).count();
 }
 
-ZombieWatch::ZombieWatch(pid_t parent, Millis interval)
-    : parent_(parent), interval_(interval), thread_([this] { Run(); }) {}
+ZombieWatch::ZombieWatch(pid_t parent, std::shared_ptr<EventLog> log, Millis interval)
+    : parent_(parent), log_(std::move(log)), interval_(interval), thread_([this] { Run(); }) {}
 
 ZombieWatch::~ZombieWatch() { Stop(); }
 
@@ -35,20 +35,33 @@ void ZombieWatch::Sample() {
   int live = 0;
   std::set<pid_t> seen;
   std::lock_guard<std::mutex> lock(mutex_);
-  if ((!parent || parent->zombie()) && !parent_ended_at_) parent_ended_at_ = now;
+  if ((!parent || parent->zombie()) && !parent_ended_at_) {
+    parent_ended_at_ = now;
+    if (log_) log_->AddAt(now, EventKind::kServerEnded, parent_, parent ? parent->exit_code : -1);
+  }
   for (const ProcStat& child : children) {
     seen.insert(child.pid);
-    Record& record = records_[child.pid];
-    if (child.zombie()) {
-      if (!record.zombie_since) record.zombie_since = now;
-    } else {
-      ++live;
-    }
+    Note(records_[child.pid], child, now);
+    live += !child.zombie();
   }
   for (auto& [pid, record] : records_) {
-    if (!record.gone_at && seen.count(pid) == 0) record.gone_at = now;
+    if (record.gone_at || seen.count(pid) > 0) continue;
+    record.gone_at = now;
+    if (log_) log_->AddAt(now, EventKind::kReaped, pid);
   }
   if (live > max_live_) max_live_ = live;
+}
+
+// A record is new when first seen; the child forked within the last interval.
+void ZombieWatch::Note(Record& record, const ProcStat& child, Clock::time_point now) {
+  if (!record.seen_at) {
+    record.seen_at = now;
+    if (log_) log_->AddAt(now, EventKind::kForked, child.pid, parent_);
+  }
+  if (child.zombie() && !record.zombie_since) {
+    record.zombie_since = now;
+    if (log_) log_->AddAt(now, EventKind::kExited, child.pid, child.exit_code);
+  }
 }
 
 std::optional<Clock::time_point> ZombieWatch::ParentEndedAt() const {

@@ -5,12 +5,15 @@
 
 #include <atomic>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
 
 #include "conformance/harness/deadline.h"
+#include "conformance/harness/event_log.h"
+#include "conformance/harness/procfs.h"
 
 namespace forkcheck {
 
@@ -20,12 +23,15 @@ namespace forkcheck {
 class ZombieWatch {
  public:
   struct Record {
+    std::optional<Clock::time_point> seen_at;
     std::optional<Clock::time_point> zombie_since;
     std::optional<Clock::time_point> gone_at;
     std::optional<double> LifetimeMs() const;
   };
 
-  explicit ZombieWatch(pid_t parent, Millis interval = Millis(2));
+  // Each child's fork, exit and reaping, and the parent's end, also go
+  // into `log` when there is one.
+  explicit ZombieWatch(pid_t parent, std::shared_ptr<EventLog> log = nullptr, Millis interval = Millis(2));
   ~ZombieWatch();
   ZombieWatch(const ZombieWatch&) = delete;
   ZombieWatch& operator=(const ZombieWatch&) = delete;
@@ -48,8 +54,10 @@ class ZombieWatch {
  private:
   void Run();
   void Sample();
+  void Note(Record& record, const ProcStat& child, Clock::time_point now);
 
   pid_t parent_;
+  std::shared_ptr<EventLog> log_;
   Millis interval_;
   std::atomic<bool> stop_{false};
   std::atomic<int> max_live_{0};

@@ -88,6 +88,7 @@ bool FaultPlan::Arm(Family family, const FaultRule& rule, std::string* error) {
   FaultCounts before = backend_->Counts(family, rule.role);
   if (!backend_->Arm(family, rule, error ? error : &ignored)) return false;
   log_.push_back({family, rule, before, {}, true});
+  if (events_) events_->Add(EventKind::kFaultArmed, 0, 0, std::string(backend_->name()) + ": " + DescribeRule(family, rule));
   return true;
 }
 
@@ -95,6 +96,7 @@ void FaultPlan::Close(Armed& armed) {
   if (!armed.open) return;
   armed.after = backend_->Counts(armed.family, armed.rule.role);
   armed.open = false;
+  if (events_) events_->Add(EventKind::kFaultResult, 0, 0, std::string(backend_->name()) + ":" + DescribeArmed(armed));
 }
 
 void FaultPlan::Disarm(Family family) {
@@ -170,27 +172,40 @@ std::string SparedReasons(Family family, const FaultRule& rule, const FaultCount
   return text.empty() ? "" : "(" + text + ")";
 }
 
+std::string DescribeRule(Family family, const FaultRule& rule) {
+  std::string text = FamilyName(family);
+  if (rule.error != 0) text += " " + ErrnoName(rule.error) + (rule.count < 0 ? " on every call" : " up to " + Count(rule.count) + " times");
+  if (rule.every > 1) text += ", 1 call in " + std::to_string(rule.every);
+  if (rule.delay_ms > 0)
+    text += " returns delayed " + std::to_string(rule.delay_ms) + " ms in the " + (rule.delay_child ? "child" : "parent");
+  if (rule.short_max > 0) text += " short transfers (<= " + std::to_string(rule.short_max) + " bytes)";
+  return text + " [" + RoleName(rule.role) + "]";
+}
+
 std::string FaultPlan::Describe() const {
   std::string text = std::string(backend_->name()) + ":";
   if (log_.empty()) return text + " nothing armed";
-  for (size_t i = 0; i < log_.size(); ++i) {
-    const Armed& armed = log_[i];
-    FaultCounts seen = armed.Seen(*backend_);
-    text += std::string(i ? ";" : "") + " " + FamilyName(armed.family);
-    if (armed.rule.error != 0) {
-      text += " " + ErrnoName(armed.rule.error) + " x" + (seen.counted ? Count(seen.injected) : "?");
-      if (armed.rule.every > 1) text += " (1 call in " + std::to_string(armed.rule.every) + ")";
-    }
-    if (armed.rule.delay_ms > 0)
-      text += std::string(" returns delayed ") + std::to_string(armed.rule.delay_ms) + " ms in the " +
-              (armed.rule.delay_child ? "child" : "parent") + " x" + (seen.counted ? Count(seen.delayed) : "?");
-    if (armed.rule.short_max > 0)
-      text += " short transfers (<= " + std::to_string(armed.rule.short_max) + " bytes) x" +
-              (seen.counted ? Count(seen.shortened) : "?");
-    text += std::string(" [") + RoleName(armed.rule.role) + "]";
-    if (std::string method = backend_->Method(armed.family, armed.rule); !method.empty()) text += " " + method;
-    if (std::string spared = SparedReasons(armed.family, armed.rule, seen); !spared.empty()) text += " " + spared;
+  for (size_t i = 0; i < log_.size(); ++i) text += std::string(i ? ";" : "") + DescribeArmed(log_[i]);
+  return text;
+}
+
+// " accept EINTR x3 [parent] (...)": one rule and what it did so far.
+std::string FaultPlan::DescribeArmed(const Armed& armed) const {
+  FaultCounts seen = armed.Seen(*backend_);
+  std::string text = std::string(" ") + FamilyName(armed.family);
+  if (armed.rule.error != 0) {
+    text += " " + ErrnoName(armed.rule.error) + " x" + (seen.counted ? Count(seen.injected) : "?");
+    if (armed.rule.every > 1) text += " (1 call in " + std::to_string(armed.rule.every) + ")";
   }
+  if (armed.rule.delay_ms > 0)
+    text += std::string(" returns delayed ") + std::to_string(armed.rule.delay_ms) + " ms in the " +
+            (armed.rule.delay_child ? "child" : "parent") + " x" + (seen.counted ? Count(seen.delayed) : "?");
+  if (armed.rule.short_max > 0)
+    text += " short transfers (<= " + std::to_string(armed.rule.short_max) + " bytes) x" +
+            (seen.counted ? Count(seen.shortened) : "?");
+  text += std::string(" [") + RoleName(armed.rule.role) + "]";
+  if (std::string method = backend_->Method(armed.family, armed.rule); !method.empty()) text += " " + method;
+  if (std::string spared = SparedReasons(armed.family, armed.rule, seen); !spared.empty()) text += " " + spared;
   return text;
 }
 

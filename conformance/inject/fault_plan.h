@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "conformance/harness/event_log.h"
+
 namespace forkcheck {
 
 enum class Family { kFork, kAccept, kRead, kWrite, kWaitpid };
@@ -87,6 +89,8 @@ class FaultPlan {
   const char* backend() const { return backend_->name(); }
   std::vector<std::string> Environment() const { return backend_->Environment(); }
   bool Attach(pid_t server, std::string* error) { return backend_->Attach(server, error); }
+  // Each rule armed, and what it injected once disarmed, go into `log`.
+  void LogTo(std::shared_ptr<EventLog> log) { events_ = std::move(log); }
   bool Arm(Family family, const FaultRule& rule, std::string* error = nullptr);
   void Disarm(Family family);
   void DisarmAll();
@@ -110,9 +114,14 @@ class FaultPlan {
     FaultCounts Seen(const FaultBackend& backend) const;
   };
   void Close(Armed& armed);
+  std::string DescribeArmed(const Armed& armed) const;
   std::unique_ptr<FaultBackend> backend_;
   std::vector<Armed> log_;
+  std::shared_ptr<EventLog> events_;
 };
+
+// "accept EINTR up to 3 times [parent]": a rule as armed.
+std::string DescribeRule(Family family, const FaultRule& rule);
 
 // "(all 37 calls could not block: WNOHANG or a child ready; EINTR cannot
 // occur)": why a rule injected fewer faults than asked, "" if nothing spared.
