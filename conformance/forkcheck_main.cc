@@ -30,6 +30,7 @@ int Fuzz(const RunnerOptions& options) {
   SetTimeoutScale(options.timeout_scale);
   FuzzOptions fuzz;
   fuzz.argv = options.command;
+  fuzz.protocol = options.protocol;
   fuzz.declared = options.declared;
   fuzz.seed = options.seed;
   fuzz.runs = options.runs;
@@ -54,7 +55,7 @@ int Main(int argc, char** argv) {
   KillDescendantsOnTermination();
   if (options->fuzz) return Fuzz(*options);
   if (options->list) {
-    PrintList(std::cout);
+    PrintList(std::cout, *options->protocol);
     return kExitAllMustPass;
   }
   if (options->command.empty())

@@ -35,6 +35,27 @@ std::vector<std::string> SplitCommas(const std::string& text) {
   return parts;
 }
 
+// What the server speaks: every check talks to it through that protocol.
+void AddProtocolOptions(CLI::App* app, ProtocolSpec* spec) {
+  app->add_option("--protocol", spec->name,
+                  "what the server speaks: echo (default), http, banner, or exchange:FILE (a send/expect script)");
+  app->add_option("--http-path", spec->http_path, "with --protocol=http: the path to GET (default /)");
+  app->add_option("--http-large-path", spec->http_large_path,
+                  "with --protocol=http: a path whose reply is large (MiBs), for INTR-3");
+  app->add_option("--banner", spec->banner,
+                  "with --protocol=banner: regex (RE2) a line the server sends first must match (default any line)");
+}
+
+// The protocol the options describe; a usage error when they are wrong.
+bool ApplyProtocol(RunnerOptions* options, int* exit_code) {
+  std::string error;
+  options->protocol = MakeProtocol(options->protocol_spec, &error);
+  if (options->protocol) return true;
+  std::cerr << "forkcheck: " << error << "\n";
+  *exit_code = kExitUsage;
+  return false;
+}
+
 // What the user declares about the server: shared by the checks and fuzz.
 void AddDeclarations(CLI::App* app, RunnerOptions* options, std::string* profiles, std::string* backends) {
   app->add_option("--profile", *profiles, "comma list of core,status,hooks,alarm,limit,shutdown (core is always on)");
@@ -56,6 +77,7 @@ void AddDeclarations(CLI::App* app, RunnerOptions* options, std::string* profile
   app->add_option("--reap-grace", options->declared.reap_grace_ms, "how long a zombie may live, ms (default 1000)")
       ->check(CLI::Range(1, 600000));
   app->add_option("--backends", *backends, "comma list of fault backends to use: preload,strace,kernel (default all)");
+  AddProtocolOptions(app, &options->protocol_spec);
   app->add_option("--seed", options->seed, "seed for payloads and schedules (printed in every report)");
   app->add_option("--timeout-scale", options->timeout_scale, "multiply every deadline by F")
       ->check(CLI::Range(0.1, 100.0));
@@ -186,14 +208,15 @@ std::optional<RunnerOptions> ParseOptions(int argc, char** argv, int* exit_code)
   }
   if (fuzz->parsed()) {
     if (!ApplyProfiles(fuzz_profiles, &fuzz_options, exit_code) ||
-        !ApplyBackends(fuzz_backends, &fuzz_options, exit_code))
+        !ApplyBackends(fuzz_backends, &fuzz_options, exit_code) || !ApplyProtocol(&fuzz_options, exit_code))
       return std::nullopt;
     fuzz_options.fuzz = true;
     fuzz_options.replay_prefix = ReplayPrefix(fuzz);
     if (fuzz_options.command.empty()) ApplyReferenceDefaults(fuzz, &fuzz_options);
     return fuzz_options;
   }
-  if (!ApplyProfiles(profiles, &options, exit_code) || !ApplyBackends(backends, &options, exit_code))
+  if (!ApplyProfiles(profiles, &options, exit_code) || !ApplyBackends(backends, &options, exit_code) ||
+      !ApplyProtocol(&options, exit_code))
     return std::nullopt;
   options.only = SplitCommas(only);
   options.skip = SplitCommas(skip);

@@ -2,16 +2,20 @@
 #define FORKCHECK_CONFORMANCE_OPTIONS_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "conformance/harness/protocol.h"
 #include "scenarios/scenario.h"
 
 namespace forkcheck {
 
 struct RunnerOptions {
   std::vector<std::string> command;  // empty: the bundled reference server
+  ProtocolSpec protocol_spec;
+  std::shared_ptr<const Protocol> protocol;  // made from protocol_spec by ParseOptions
   Declared declared;
   std::vector<std::string> only;
   std::vector<std::string> skip;

@@ -158,18 +158,20 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
 
 }  // namespace
 
+std::string SkipReason(const Requirement& requirement, const CaseConfig& config) {
+  if (!config.declared.Has(requirement.profile))
+    return std::string("profile '") + requirement.profile + "' not declared (--profile=" + requirement.profile + ")";
+  if (std::string(requirement.profile) == "status" && config.status == nullptr) return "no status pattern";
+  if (config.spec.protocol) return MissingNeed(requirement, *config.spec.protocol);
+  return "";
+}
+
 CaseResult RunCase(const Scenario& scenario, const CaseConfig& config) {
   CaseResult result;
   result.scenario = &scenario;
   Clock::time_point start = Clock::now();
-  const Requirement& requirement = scenario.requirement;
-  if (!config.declared.Has(requirement.profile)) {
-    result.outcome = Outcome::Skip(std::string("profile '") + requirement.profile +
-                                   "' not declared (--profile=" + requirement.profile + ")");
-    return result;
-  }
-  if (std::string(requirement.profile) == "status" && config.status == nullptr) {
-    result.outcome = Outcome::Skip("no status pattern");
+  if (std::string why = SkipReason(scenario.requirement, config); !why.empty()) {
+    result.outcome = Outcome::Skip(why);
     return result;
   }
   CaseConfig local = config;

@@ -33,6 +33,10 @@ struct CaseResult {
   bool died_after_child = false;
 };
 
+// Why the requirement is skipped with this configuration (a profile not
+// declared, no status pattern, a need the protocol lacks), or "".
+std::string SkipReason(const Requirement& requirement, const CaseConfig& config);
+
 // Runs one scenario against a fresh server and leaves nothing running.
 // A case that outlives its budget has its server tree killed, which ends
 // every wait the scenario is in, and is a FAIL. A broken precondition that

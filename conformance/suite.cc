@@ -50,6 +50,7 @@ RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, con
   CaseConfig config;
   config.spec.argv = options.command;
   config.spec.host = options.declared.host;
+  config.spec.protocol = options.protocol;
   config.spec.start_timeout = Scaled(Millis(5000));
   config.declared = options.declared;
   config.status = status;
@@ -101,14 +102,20 @@ RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, con
   return report;
 }
 
-void PrintList(std::ostream& out) {
+void PrintList(std::ostream& out, const Protocol& protocol) {
+  int applies = 0;
   for (const Scenario& scenario : AllScenarios()) {
     const Requirement& requirement = scenario.requirement;
     char line[200];
     std::snprintf(line, sizeof line, "%-8s %-6s %-8s %s\n", requirement.id, LevelName(requirement.level),
                   requirement.profile, requirement.title);
     out << line;
+    std::string missing = MissingNeed(requirement, protocol);
+    if (!missing.empty()) out << "         skipped with --protocol=" << protocol.name() << ": " << missing << "\n";
+    applies += missing.empty();
   }
+  out << "with --protocol=" << protocol.name() << ", " << applies << " of " << AllScenarios().size()
+      << " requirements apply\n";
 }
 
 }  // namespace forkcheck

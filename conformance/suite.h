@@ -22,7 +22,9 @@ std::vector<const Scenario*> SelectScenarios(const RunnerOptions& options);
 RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, const Expectations& expected,
                    std::ostream& out, TerminalStyle style = {});
 
-void PrintList(std::ostream& out);
+// Every requirement: ID, level, profile, title; and, under `protocol`,
+// why those it cannot exercise are skipped.
+void PrintList(std::ostream& out, const Protocol& protocol);
 
 }  // namespace forkcheck
 

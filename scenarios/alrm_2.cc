@@ -11,7 +11,8 @@ namespace {
 constexpr Requirement kAlrm2 = {
     "ALRM-2", Level::kMust, "alarm", "never corrupts or hangs when data arrives near the deadline",
     "the SIGALRM handler may run between read() and write(): only set a flag there, and let "
-    "the echo loop end the session cleanly; never write to the client from the handler"};
+    "the echo loop end the session cleanly; never write to the client from the handler",
+    kNeedsExactEcho};
 
 struct Probe {
   Session session;

@@ -8,7 +8,8 @@ namespace {
 constexpr Requirement kEcho2 = {
     "ECHO-2", Level::kMust, "core", "ends the connection after the client half-closes",
     "when read() returns 0 the client has closed its side: the child must close the socket "
-    "and exit (the parent's wait/waitpid then collects it)"};
+    "and exit (the parent's wait/waitpid then collects it)",
+    kNeedsExactEcho};
 
 Outcome Run(Context& context) {
   auto client = context.sut.Connect();

@@ -49,10 +49,10 @@ struct StormVerdict {
 // every client still waiting must be served.
 StormVerdict Storm(Context& context, const std::string& how, const std::function<void()>& end) {
   pid_t server = context.sut.pid();
-  std::vector<TcpClient> queued;
+  std::vector<Pending> queued;
   for (int i = 0; i < 3; ++i) {
-    auto client = context.sut.Connect(Scaled(Millis(500)));
-    if (!client) {
+    auto pending = StartExchange(context.sut, Scaled(Millis(500)));
+    if (!pending) {
       end();
       StormVerdict verdict;
       verdict.provoked = true;
@@ -62,8 +62,7 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
                                                     : std::string("exited"));
       return verdict;
     }
-    client->SendAll("q", Scaled(Millis(200)));
-    queued.push_back(std::move(*client));
+    queued.push_back(std::move(*pending));
   }
   auto before = ReadProcStat(server);
   Clock::time_point start = Clock::now();
@@ -73,9 +72,9 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
   double wall = MillisSince(start);
   // A blocking accept() already in progress holds a descriptor reserved
   // before the fault began: that one client may be served anyway.
-  std::vector<TcpClient*> waiting;
-  for (TcpClient& client : queued)
-    if (client.ReadUpTo(1, Millis(0)) != "q") waiting.push_back(&client);
+  std::vector<Pending*> waiting;
+  for (Pending& pending : queued)
+    if (!Answered(context.sut, pending, Millis(0))) waiting.push_back(&pending);
   end();
   StormVerdict verdict;
   verdict.provoked = !waiting.empty();
@@ -97,12 +96,12 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
   // Each served client is closed at once: being served one after another
   // is enough here (concurrency is CONC-1's concern).
   for (size_t i = 0; i < waiting.size(); ++i) {
-    if (waiting[i]->ReadUpTo(1, Scaled(Millis(3000))) != "q") {
+    if (!Answered(context.sut, *waiting[i], Scaled(Millis(3000)))) {
       verdict.failure = verdict.summary + "; once accept() worked again, queued client " + std::to_string(i + 1) +
                         " of " + std::to_string(waiting.size()) + " was not served";
       return verdict;
     }
-    waiting[i]->Close();
+    waiting[i]->client.Close();
   }
   verdict.summary += "; the " + std::to_string(waiting.size()) + " clients queued meanwhile were then served";
   return verdict;
@@ -156,7 +155,7 @@ std::string Join(const std::vector<std::string>& parts) {
 // the evidence shows what each backend saw.
 Outcome Run(Context& context) {
   std::string why;
-  if (!EchoesOnce(context.sut, "warm-up\n", Scaled(Millis(2000)), &why)) return Outcome::Fail(why);
+  if (!ServedOnce(context.sut, Scaled(Millis(2000)), &why)) return Outcome::Fail(why);
   std::vector<std::string> passed, failed, skipped;
   for (auto storm : {KernelStorm, InjectedStorm}) {
     if (!context.sut.Alive()) break;

@@ -18,14 +18,11 @@ constexpr Requirement kFork1 = {
 // A client connected while fork() failed, not ended within 1 s: the server
 // may have kept it to retry the fork (xinetd retries every 5 s), so once
 // forks work again it must be served or ended within 6 s; else it hangs.
-std::string HeldClientFate(TcpClient& client, std::string* echoed) {
-  const std::string request = "refused?\n";
+std::string HeldClientFate(const Sut& sut, Pending& pending) {
   Deadline deadline = Deadline::Scaled(Millis(6000));
   while (!deadline.Expired()) {
-    std::string more = client.ReadUpTo(request.size() - std::min(echoed->size(), request.size()), Millis(20));
-    *echoed += more;
-    if (*echoed == request) return "";
-    if (more.empty() && client.ReadToEnd(echoed, Millis(0)) != TcpClient::End::kTimeout) return "";
+    if (Answered(sut, pending, Millis(20))) return "";
+    if (pending.client.ReadToEnd(&pending.so_far, Millis(0)) != TcpClient::End::kTimeout) return "";
   }
   return "the client connected while fork() failed was neither ended within 1000 ms nor served within 6000 ms "
          "of fork() working again: it hangs";
@@ -37,24 +34,22 @@ std::string HeldClientFate(TcpClient& client, std::string* echoed) {
 std::string RefuseThenServe(Context& context, const std::function<bool(std::string*)>& fail_forks,
                             const std::function<bool(std::string*)>& restore, std::string* note) {
   std::string why;
-  if (!EchoesOnce(context.sut, "warm-up\n", Scaled(Millis(2000)), &why)) return "before any fault: " + why;
+  if (!ServedOnce(context.sut, Scaled(Millis(2000)), &why)) return "before any fault: " + why;
   if (!fail_forks(&why)) return "cannot make fork() fail: " + why;
-  auto client = context.sut.Connect();
-  if (!client) return "could not connect while fork() fails";
-  client->SendAll("refused?\n", Scaled(Millis(500)));
-  std::string echoed;
+  auto pending = StartExchange(context.sut, Scaled(Millis(2000)));
+  if (!pending) return "could not connect while fork() fails";
   Clock::time_point start = Clock::now();
-  TcpClient::End end = client->ReadToEnd(&echoed, Scaled(Millis(1000)));
+  TcpClient::End end = pending->client.ReadToEnd(&pending->so_far, Scaled(Millis(1000)));
   double waited = MillisSince(start);
   bool restored = restore(&why);
   if (!restored) return "cannot make fork() work again: " + why;
   if (end == TcpClient::End::kTimeout) {
-    if (std::string hang = HeldClientFate(*client, &echoed); !hang.empty()) return hang;
+    if (std::string hang = HeldClientFate(context.sut, *pending); !hang.empty()) return hang;
     *note = "the connection made while fork() failed was kept and served once fork() worked again";
   } else {
     *note = "the connection made while fork() failed ended after " + std::to_string(static_cast<int>(waited)) + " ms";
   }
-  if (!EchoesOnce(context.sut, "after\n", Scaled(Millis(3000)), &why))
+  if (!ServedOnce(context.sut, Scaled(Millis(3000)), &why))
     return std::string("the refused connection ended, but once fork() worked again a new client was not ") +
            "served: " + why + (context.sut.Alive() ? "" : " (the server exited)");
   return "";

@@ -75,7 +75,7 @@ Outcome Run(Context& context) {
                      (unperturbed.empty() ? "with " + faults : unperturbed);
   if (!failure.empty()) return Outcome::Fail(failure + " (" + faults + ")");
   std::string why;
-  if (!EchoesOnce(context.sut, "still there?\n", Scaled(Millis(2000)), &why))
+  if (!ServedOnce(context.sut, Scaled(Millis(2000)), &why))
     return Outcome::Fail(done + "; then a new session was not served: " + why);
   if (std::string lost = AdmitsTheCap(context); !lost.empty()) return Outcome::Fail(done + "; " + lost);
   return Outcome::Pass(done + "; the server still served" +

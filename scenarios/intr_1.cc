@@ -20,11 +20,11 @@ Outcome Run(Context& context) {
   // A live child makes a blocking wait() in the handler block for real.
   auto held = OpenSession(context.sut, &why);
   if (!held) return Outcome::Fail(why);
-  KeepBusy busy(held->client);
+  KeepBusy busy(context.sut.protocol(), held->client);
   SignalStorm storm(context.sut.pid(), SIGCHLD, std::chrono::microseconds(200), context.sut.events());
   const int clients = 30;
   for (int i = 0; i < clients; ++i) {
-    if (!EchoesOnce(context.sut, "storm " + std::to_string(i) + "\n", Scaled(Millis(2000)), &why))
+    if (!ServedOnce(context.sut, Scaled(Millis(2000)), &why))
       return Outcome::Fail("client " + std::to_string(i + 1) + " of " + std::to_string(clients) +
                            " during a SIGCHLD storm (" + std::to_string(storm.sent()) +
                            " signals sent so far): " + why +

@@ -28,7 +28,7 @@ std::string ServeThrough(Context& context, int error, long count) {
     // in accept() first; the preload counts its call as it is made.
     long looked_at = faults.ArmedCounts(Family::kAccept).candidates;
     PollUntil([&] { return faults.ArmedCounts(Family::kAccept).candidates > looked_at; }, Scaled(Millis(100)));
-    if (!EchoesOnce(context.sut, "accept-" + std::to_string(client) + "\n", Scaled(Millis(3000)), &why)) {
+    if (!ServedOnce(context.sut, Scaled(Millis(3000)), &why)) {
       FaultCounts seen = faults.ArmedCounts(Family::kAccept);
       return "client " + std::to_string(client) + " after " + std::to_string(seen.injected) +
              " injected accept() " + ErrnoName(error) + ": " + why;
@@ -44,7 +44,7 @@ std::string ServeThrough(Context& context, int error, long count) {
 Outcome Run(Context& context) {
   if (context.faults == nullptr) return Outcome::Skip(context.faults_unavailable);
   std::string why;
-  if (!EchoesOnce(context.sut, "warm-up\n", Scaled(Millis(2000)), &why)) return Outcome::Fail(why);
+  if (!ServedOnce(context.sut, Scaled(Millis(2000)), &why)) return Outcome::Fail(why);
   for (int error : {EINTR, ECONNABORTED}) {
     std::string failure = ServeThrough(context, error, PickInRange(context.random, 2, 4));
     if (failure.empty() && !context.sut.Alive()) failure = "the server exited";

@@ -18,7 +18,8 @@ constexpr Requirement kIntr3 = {
     "INTR-3", Level::kMust, "core", "completes the echo when a child is interrupted by signals",
     "the child inherits the parent's SIGCHLD handler from fork(): read() and write() may fail "
     "with EINTR or transfer fewer bytes than asked; retry them, and write the rest, instead of "
-    "ending the session or dropping bytes"};
+    "ending the session or dropping bytes",
+    NeedBit(Need::kLargeReply)};
 
 // On top of the real signals: the children's socket reads and writes fail
 // with EINTR now and then and move at most a few hundred bytes each.
@@ -85,7 +86,40 @@ void RequireExactEcho(Context& context, const std::string& payload) {
                                 std::to_string(payload.size()) + " sent, not the same bytes (ECHO-1)");
 }
 
+// Without echo (--protocol=http): the large reply, read while a SIGCHLD
+// storm hits the child blocked writing it to a full socket, with EINTR and
+// short transfers injected on top, must arrive complete.
+Outcome LargeReplyUnderSignals(Context& context) {
+  const Protocol& protocol = context.sut.protocol();
+  if (!protocol.Provides(Need::kLargeReply)) return Outcome::Skip(protocol.Lacks(Need::kLargeReply));
+  auto client = context.sut.Connect();
+  if (!client) return Outcome::Fail("could not connect");
+  std::string not_injected = ArmTransfers(context);
+  if (!protocol.RequestLarge(*client, Scaled(Millis(2000)))) return Outcome::Fail("could not ask for the large reply");
+  auto child = context.sut.ChildServing(*client, Scaled(Millis(2000)));
+  if (!child) return Outcome::Fail("no child of the server holds the connection that asked for the large reply");
+  std::string reply;
+  TcpClient::End end;
+  long sent = 0;
+  {
+    SignalStorm storm(*child, SIGCHLD, std::chrono::microseconds(100), context.sut.events());
+    end = client->ReadToEnd(&reply, Scaled(Millis(10000)));
+    sent = storm.sent();
+  }
+  if (context.faults) context.faults->DisarmAll();
+  std::string faults = not_injected.empty() ? context.faults->Describe() : not_injected;
+  std::string incomplete = end == TcpClient::End::kEof ? protocol.Complete(reply) : "it never ended";
+  if (!incomplete.empty())
+    return Outcome::Fail("with " + std::to_string(sent) + " SIGCHLD sent to child " + std::to_string(*child) +
+                         " during a reply of " + std::to_string(reply.size()) + " bytes and " + faults +
+                         ", the reply was not complete: " + incomplete);
+  return Outcome::Pass("a reply of " + std::to_string(reply.size()) + " bytes arrived complete while " +
+                       std::to_string(sent) + " SIGCHLD interrupted child " + std::to_string(*child) + ", with " +
+                       faults);
+}
+
 Outcome Run(Context& context) {
+  if (!context.sut.protocol().Provides(Need::kExactEcho)) return LargeReplyUnderSignals(context);
   RequireExactEcho(context, RandomBytes(context.random, 1 << 20));
   if (std::string failure = BackPressureFailure(context); !failure.empty()) return Outcome::Fail(failure);
   std::string payload = RandomBytes(context.random, 1 << 20);

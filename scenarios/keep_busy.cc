@@ -2,9 +2,9 @@
 
 namespace forkcheck {
 
-KeepBusy::KeepBusy(TcpClient& client)
-    : thread_([this, &client] {
-        while (!stop_) {
+KeepBusy::KeepBusy(const Protocol& protocol, TcpClient& client)
+    : thread_([this, &client, echo = protocol.Provides(Need::kExactEcho)] {
+        while (!stop_ && echo) {
           client.SendAll("k", Millis(100));
           client.ReadUpTo(1, Millis(100));
           // The beat of the keep-alive, not a wait for a condition.

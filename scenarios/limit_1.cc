@@ -12,15 +12,13 @@ constexpr Requirement kLimit1 = {
     "count live children (fork() adds one, each waitpid'd child removes one) and stop "
     "calling accept() at the cap until SIGCHLD frees a slot"};
 
-// Connects all at once, so a server that ignores its cap shows it before
-// any idle timeout can thin the crowd.
-std::vector<TcpClient> ConnectAll(const Sut& sut, int count) {
-  std::vector<TcpClient> clients;
+// Starts exchanges on `count` new clients without waiting for answers.
+std::vector<Pending> StartAll(const Sut& sut, int count) {
+  std::vector<Pending> clients;
   for (int i = 0; i < count; ++i) {
-    auto client = sut.Connect();
-    if (!client) break;
-    client->SendAll("w", Scaled(Millis(200)));
-    clients.push_back(std::move(*client));
+    auto pending = StartExchange(sut, Scaled(Millis(2000)));
+    if (!pending) break;
+    clients.push_back(std::move(*pending));
   }
   return clients;
 }
@@ -29,42 +27,43 @@ std::string OverCap(int peak, int cap) {
   return std::to_string(peak) + " live children with --max-children=" + std::to_string(cap);
 }
 
+// The cap is filled with held sessions (their children wait on the
+// client); then 3 more clients start an exchange: they must get no child
+// until held sessions end, and then be answered.
 Outcome Run(Context& context) {
   const int cap = context.declared.max_children;
   if (cap <= 0) return Outcome::Skip("no cap declared: pass --max-children=N");
+  // As many beyond the cap as sessions will end, so each can be served.
+  const int kExtra = std::min(3, cap);
   Sut& sut = context.sut;
   RequireChildPerSession(sut);
   sut.zombies().ResetMaxLiveChildren();
-  std::vector<TcpClient> clients = ConnectAll(sut, cap + 3);
-  if (static_cast<int>(clients.size()) < cap + 3) return Outcome::Fail("could not connect " + std::to_string(cap + 3) + " clients");
+  std::string why;
+  std::vector<Session> held = OpenSessions(sut, cap, &why);
+  if (held.empty()) return Outcome::Fail("could not hold the " + std::to_string(cap) + " sessions the cap allows: " + why);
+  std::vector<Pending> extra = StartAll(sut, kExtra);
+  if (static_cast<int>(extra.size()) < kExtra) return Outcome::Fail("could not connect clients beyond the cap");
   auto live = [&] { return static_cast<int>(sut.LiveChildren().size()); };
-  PollUntil([&] { return live() >= cap; }, Scaled(Millis(3000)), Millis(5));
-  // The observation window: over it the 3 extra clients must get no child.
+  // The observation window: over it the extra clients must get no child.
   PollUntil([&] { return live() > cap; }, Scaled(Millis(300)), Millis(5));
   int peak = std::max(sut.zombies().MaxLiveChildren(), live());
   if (peak > cap) return Outcome::Fail(OverCap(peak, cap));
-  std::vector<TcpClient*> waiting;
   std::vector<pid_t> freed;
-  for (TcpClient& client : clients) {
-    if (client.ReadUpTo(1, Millis(0)) != "w") {
-      waiting.push_back(&client);
-    } else if (freed.size() < 3) {
-      if (auto child = sut.ChildServing(client, Millis(0))) freed.push_back(*child);
-      client.Close();
-    }
+  for (int i = 0; i < kExtra; ++i) {
+    freed.push_back(held[static_cast<size_t>(i)].child);
+    held[static_cast<size_t>(i)].client.Close();
   }
-  int closed = static_cast<int>(freed.size());
   // A slot frees when its child is reaped; reaping is REAP's concern.
   RequireReaped(freed, Scaled(Millis(context.declared.reap_grace_ms)) + Scaled(Millis(1000)), "REAP-2",
-                std::to_string(closed) + " sessions ended together at the cap");
-  for (size_t i = 0; i < waiting.size(); ++i)
-    if (waiting[i]->ReadUpTo(1, Scaled(Millis(3000))) != "w")
-      return Outcome::Fail("a client beyond the cap was not served after " + std::to_string(closed) +
-                           " sessions ended (" + std::to_string(waiting.size()) + " were waiting)");
+                std::to_string(freed.size()) + " sessions ended together at the cap");
+  for (Pending& pending : extra)
+    if (!Answered(sut, pending, Scaled(Millis(3000))))
+      return Outcome::Fail("a client beyond the cap was not served after " + std::to_string(freed.size()) +
+                           " sessions ended (" + std::to_string(kExtra) + " were waiting)");
   peak = std::max(peak, sut.zombies().MaxLiveChildren());
   if (peak > cap) return Outcome::Fail(OverCap(peak, cap));
   return Outcome::Pass("peak " + std::to_string(peak) + " live children at cap " + std::to_string(cap) + "; " +
-                       std::to_string(waiting.size()) + " clients held back, served once slots freed");
+                       std::to_string(kExtra) + " clients held back, served once slots freed");
 }
 
 }  // namespace

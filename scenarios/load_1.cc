@@ -21,8 +21,8 @@ constexpr Requirement kLoad1 = {
 constexpr int kClients = 4;
 constexpr int kSessionsPerClient = 500;
 
-// A short session: connect, a few bytes, close, without waiting for the
-// echo. A client connects only while at most one connection waits in the
+// A short session: connect, the opening of an exchange, close, without
+// waiting for the answer. A client connects only while at most one connection waits in the
 // accept queue, so the load runs at the server's pace and a server with a
 // short backlog (socat's 5) drops no SYN; the whole load has one deadline.
 void RunClient(const Sut& sut, int sessions, const Deadline& deadline, std::atomic<int>* done,
@@ -30,13 +30,12 @@ void RunClient(const Sut& sut, int sessions, const Deadline& deadline, std::atom
   for (int i = 0; i < sessions && !deadline.Expired(); ++i) {
     if (!PollUntil([&] { return AcceptQueueLength(sut.port()).value_or(0) < 2; }, deadline.Remaining(), Millis(1)))
       return;
-    auto client = sut.Connect(std::min(Scaled(Millis(2000)), deadline.Remaining()));
-    if (!client) {
+    auto pending = StartExchange(sut, std::min(Scaled(Millis(2000)), deadline.Remaining()));
+    if (!pending) {
       ++*refused;
       continue;
     }
-    client->SendAll("load\n", Scaled(Millis(500)));
-    client->Close();
+    pending->client.Close();
     ++*done;
   }
 }
@@ -45,10 +44,10 @@ void RunClient(const Sut& sut, int sessions, const Deadline& deadline, std::atom
 int BaselineAfterFewSessions(Context& context) {
   pid_t server = context.sut.pid();
   std::string why;
-  if (!EchoesOnce(context.sut, "warm-up\n", Scaled(Millis(2000)), &why)) return -1;
+  if (!ServedOnce(context.sut, Scaled(Millis(2000)), &why)) return -1;
   PollUntil([&] { return context.sut.LiveChildren().empty(); }, Scaled(Millis(1000)));
   int baseline = CountOpenFds(server);
-  for (int i = 0; i < 20; ++i) EchoesOnce(context.sut, "few\n", Scaled(Millis(2000)), &why);
+  for (int i = 0; i < 20; ++i) ServedOnce(context.sut, Scaled(Millis(2000)), &why);
   int now = baseline;
   if (!PollUntil([&] { return (now = CountOpenFds(server)) <= baseline; }, Scaled(Millis(1000))))
     throw Blocked("FD-2", "the parent's descriptors grew from " + std::to_string(baseline) + " to " +
@@ -104,7 +103,7 @@ Outcome Run(Context& context) {
   if (std::string zombies = ZombiesLeft(context); !zombies.empty())
     throw Blocked("REAP-2", "after " + rate + ": " + zombies + " (REAP-2)");
   std::string why;
-  if (!EchoesOnce(context.sut, "after the load\n", Scaled(Millis(2000)), &why))
+  if (!ServedOnce(context.sut, Scaled(Millis(2000)), &why))
     return Outcome::Fail("after " + rate + ", a new session was not served: " + why +
                          (refused > 0 ? "; " + std::to_string(refused.load()) + " connections were refused" : ""));
   int now = baseline;

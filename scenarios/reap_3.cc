@@ -43,7 +43,7 @@ Outcome Run(Context& context) {
                            SignalName(signo) + ": " + evidence);
     if (!context.sut.Alive())
       return Outcome::Fail("the server exited after its child died of " + SignalName(signo));
-    if (!EchoesOnce(context.sut, "still there?\n", Scaled(Millis(2000)), &why))
+    if (!ServedOnce(context.sut, Scaled(Millis(2000)), &why))
       return Outcome::Fail("after a child died of " + SignalName(signo) + ": " + why);
   }
   std::string names;

@@ -39,6 +39,12 @@ const char* VerdictName(Verdict verdict) {
   return "?";
 }
 
+std::string MissingNeed(const Requirement& requirement, const Protocol& protocol) {
+  for (Need need : {Need::kExactEcho, Need::kLargeReply})
+    if ((requirement.needs & NeedBit(need)) && !protocol.Provides(need)) return protocol.Lacks(need);
+  return "";
+}
+
 ScenarioRegistrar::ScenarioRegistrar(const Requirement& requirement, ScenarioFn run, bool needs_faults) {
   auto& scenarios = MutableScenarios();
   scenarios.push_back({requirement, run, needs_faults});

@@ -24,6 +24,12 @@ enum class Verdict { kPass, kFail, kSkip, kBlocked };
 const char* LevelName(Level level);
 const char* VerdictName(Verdict verdict);
 
+// What a requirement needs from the protocol beyond service and a held
+// session (conformance/harness/protocol.h), as bits; the runner SKIPs it,
+// saying why, under a protocol that lacks one.
+constexpr unsigned NeedBit(Need need) { return 1u << static_cast<unsigned>(need); }
+constexpr unsigned kNeedsExactEcho = NeedBit(Need::kExactEcho);
+
 // One numbered requirement of conformance/SPEC.md.
 struct Requirement {
   const char* id;
@@ -31,7 +37,11 @@ struct Requirement {
   const char* profile;
   const char* title;
   const char* hint;  // printed under a failure, in the textbook's terms
+  unsigned needs = 0;
 };
+
+// "" when `protocol` gives all `requirement` needs, else why not.
+std::string MissingNeed(const Requirement& requirement, const Protocol& protocol);
 
 struct Outcome {
   Verdict verdict = Verdict::kPass;

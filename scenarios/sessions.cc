@@ -13,10 +13,8 @@ std::optional<Session> OpenSession(const Sut& sut, std::string* why) {
     *why = "could not connect to port " + std::to_string(sut.port());
     return std::nullopt;
   }
-  if (!client->SendAll("+\n", Scaled(Millis(1000))) ||
-      client->ReadUpTo(2, Scaled(Millis(2000))) != "+\n") {
-    *why = "a new connection was not echoed within " +
-           std::to_string(Scaled(Millis(2000)).count()) + " ms";
+  if (std::string failure = sut.protocol().Hold(*client, Scaled(Millis(2000))); !failure.empty()) {
+    *why = "a new connection was not served: " + failure;
     return std::nullopt;
   }
   auto child = sut.ChildServing(*client, Scaled(Millis(2000)));
@@ -130,24 +128,26 @@ std::string UnreapedEvidence(const std::vector<pid_t>& pids, Millis budget) {
   return out.str();
 }
 
-bool EchoesOnce(const Sut& sut, const std::string& payload, Millis budget, std::string* why) {
+bool ServedOnce(const Sut& sut, Millis budget, std::string* why) {
   Deadline deadline(budget);
   auto client = sut.Connect(budget);
   if (!client) {
     *why = "could not connect";
     return false;
   }
-  if (!client->SendAll(payload, deadline.Remaining())) {
-    *why = "could not send " + std::to_string(payload.size()) + " bytes";
-    return false;
-  }
-  std::string received = client->ReadUpTo(payload.size(), deadline.Remaining());
-  if (received != payload) {
-    *why = "sent " + std::to_string(payload.size()) + " bytes, got " + std::to_string(received.size()) +
-           " back within " + std::to_string(budget.count()) + " ms";
-    return false;
-  }
-  return true;
+  *why = sut.protocol().Serve(*client, deadline.Remaining());
+  return why->empty();
+}
+
+std::optional<Pending> StartExchange(const Sut& sut, Millis budget) {
+  auto client = sut.Connect(budget);
+  if (!client) return std::nullopt;
+  sut.protocol().Start(*client);
+  return Pending{std::move(*client), ""};
+}
+
+bool Answered(const Sut& sut, Pending& pending, Millis budget) {
+  return sut.protocol().Answered(pending.client, &pending.so_far, budget);
 }
 
 std::vector<pid_t> ChildPids(const std::vector<Session>& sessions) {

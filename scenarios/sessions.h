@@ -19,8 +19,9 @@ struct Session {
   pid_t child = -1;
 };
 
-// Connects and confirms a child serves the connection (one echoed byte,
-// then the child found through /proc). Empty, with `why`, on failure.
+// Connects, brings the session to where its child waits on the client
+// (Protocol::Hold: for echo, a line echoed) and finds that child through
+// /proc. Empty, with `why`, on failure.
 // Throws Blocked (CONC-1) when the connection is served without a child.
 std::optional<Session> OpenSession(const Sut& sut, std::string* why);
 std::vector<Session> OpenSessions(const Sut& sut, int count, std::string* why);
@@ -56,10 +57,20 @@ void RequireReaped(const std::vector<pid_t>& pids, Millis budget, const char* by
 // concern.
 TcpClient::End AwaitSessionEnd(const Sut& sut, Session& session, std::string* received, Millis budget);
 
-// Service on a new connection: `payload` sent and echoed back within the
-// budget, then the connection closed. It does not half-close or wait for
-// EOF: ending sessions is ECHO-2's concern, not the service probe's.
-bool EchoesOnce(const Sut& sut, const std::string& payload, Millis budget, std::string* why);
+// Service on a new connection: one exchange of the server's protocol
+// within the budget, then the connection closed. It does not half-close or
+// wait for EOF: ending sessions is ECHO-2's concern, not the service probe's.
+bool ServedOnce(const Sut& sut, Millis budget, std::string* why);
+
+// A client whose exchange was started but may not be answered yet: one
+// queued behind a cap, a fault, or a busy server.
+struct Pending {
+  TcpClient client;
+  std::string so_far;
+};
+std::optional<Pending> StartExchange(const Sut& sut, Millis budget);
+// Whether its answer has come, waiting at most `budget` (zero: a look).
+bool Answered(const Sut& sut, Pending& pending, Millis budget);
 
 std::vector<pid_t> ChildPids(const std::vector<Session>& sessions);
 std::string PidList(const std::vector<pid_t>& pids, size_t max_shown = 10);

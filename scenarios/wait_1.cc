@@ -61,7 +61,7 @@ Outcome Run(Context& context) {
   std::string why;
   auto held = OpenSession(context.sut, &why);
   if (!held) return Outcome::Fail(why);
-  std::optional<KeepBusy> busy(held->client);
+  std::optional<KeepBusy> busy(std::in_place, context.sut.protocol(), held->client);
   long rounds = PickInRange(context.random, 2, 3);
   for (int round = 1; round <= rounds; ++round) {
     std::string failure = EndOneSession(context, round, PickInRange(context.random, 1, 3));

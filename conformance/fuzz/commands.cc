@@ -66,6 +66,7 @@ class Connect : public Step {
 class Send : public OnConnection {
  public:
   explicit Send(const FuzzModel& s0) : OnConnection(s0) {
+    RC_PRE(s0.profile.echo);
     // No '!': a hook line must only ever be sent on purpose. The final
     // newline leaves the next hook at a line start, alone in its chunk.
     bytes_ = *rc::gen::container<std::string>(*rc::gen::inRange(0, 2048),
@@ -98,7 +99,7 @@ class Send : public OnConnection {
 
 class HalfClose : public OnConnection {
  public:
-  using OnConnection::OnConnection;
+  explicit HalfClose(const FuzzModel& s0) : OnConnection(s0) { RC_PRE(s0.profile.echo); }
   void apply(FuzzModel& s0) const override { s0.Remove(Target(s0)); }
 
  protected:
@@ -336,8 +337,7 @@ class ForkRace : public Step {
     PollUntil([&] { return AcceptQueueLength(port).value_or(0) == 0; }, Scaled(Millis(count_ * (delay_ms_ + 50) + 2000)));
     faults->Disarm(Family::kFork);
     std::optional<TcpClient> probe = server.sut().Connect(Scaled(Millis(2000)));
-    if (!probe || !probe->SendAll("fork race?\n", Scaled(Millis(500))) ||
-        probe->ReadUpTo(11, Scaled(Millis(2000))) != "fork race?\n")
+    if (!probe || !server.sut().protocol().Serve(*probe, Scaled(Millis(2000))).empty())
       server.Fail("FORK-2", "after children that ended before fork() returned in the parent, a new client was not "
                             "served within 2000 ms (slots lost?)");
   }

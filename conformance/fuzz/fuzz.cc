@@ -40,7 +40,8 @@ bool ForkFailuresReach(const FuzzOptions& options, const std::string& workdir, s
 
 FuzzModel InitialModel(const FuzzOptions& options, bool fork_failures) {
   FuzzModel model;
-  model.profile.hooks = options.declared.Has("hooks");
+  model.profile.echo = !options.protocol || options.protocol->Provides(Need::kExactEcho);
+  model.profile.hooks = options.declared.Has("hooks") && model.profile.echo;
   model.profile.alarm = options.declared.Has("alarm") && options.declared.idle_timeout_ms > 0;
   model.profile.idle_timeout_ms = options.declared.idle_timeout_ms;
   model.profile.fork_failures = fork_failures;

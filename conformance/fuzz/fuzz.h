@@ -26,6 +26,7 @@ std::string FormatFuzzProgress(const FuzzProgress& progress);
 
 struct FuzzOptions {
   std::vector<std::string> argv;  // server command, may hold {port}
+  std::shared_ptr<const Protocol> protocol;  // echo when null
   Declared declared;              // profiles: hooks, alarm (idle_timeout_ms), status, limit
   uint64_t seed = 1;              // run i uses seed + i
   int runs = 100;

@@ -45,6 +45,7 @@ bool FuzzServer::Start(std::string* error) {
   spec.host = setup_.options->declared.host;
   spec.workdir = setup_.workdir;
   spec.start_timeout = Scaled(Millis(5000));
+  spec.protocol = setup_.options->protocol;
   if (setup_.options->fork_failures && !spec.argv.empty()) {
     std::string why;
     faults_ = FaultPlan::ForProgram(ResolveProgram(spec.argv[0]), setup_.workdir,
@@ -83,6 +84,9 @@ void FuzzServer::Fail(const std::string& requirement, const std::string& evidenc
 void FuzzServer::Open(int id) {
   std::optional<TcpClient> client = sut_->Connect(Scaled(Millis(2000)));
   if (!client) Fail("CONC-1", "could not connect while " + std::to_string(conns_.size()) + " connections were open");
+  if (std::string failure = sut_->protocol().Hold(*client, Scaled(Millis(2000))); !failure.empty())
+    Fail("CONC-1", "connection c" + std::to_string(id) + " was not served while " + std::to_string(conns_.size()) +
+                       " others were open: " + failure);
   std::optional<pid_t> child = sut_->ChildServing(*client, Scaled(Millis(2000)));
   if (!child) Fail("CONC-1", "no child process of the server holds connection c" + std::to_string(id));
   conns_[id] = Conn{std::move(*client), *child, Clock::now()};
@@ -100,7 +104,7 @@ void FuzzServer::Ended(int id, Expectation expect, const char* end_requirement, 
 // idle timeout would be closed behind the model's back: refresh it first.
 void FuzzServer::KeepAlive() {
   int timeout = setup_.options->declared.idle_timeout_ms;
-  if (!setup_.options->declared.Has("alarm") || timeout <= 0) return;
+  if (!setup_.options->declared.Has("alarm") || timeout <= 0 || !sut_->protocol().Provides(Need::kExactEcho)) return;
   for (auto& [id, conn] : conns_) {
     if (MillisSince(conn.last_active) < timeout / 3.0) continue;
     // A bare newline: the next hook line still starts a line.

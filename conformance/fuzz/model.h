@@ -8,6 +8,7 @@
 namespace forkcheck {
 
 struct FuzzProfile {
+  bool echo = true;  // the protocol echoes: byte-level sends and half-closes are checked
   bool hooks = false;
   bool alarm = false;
   int idle_timeout_ms = 0;

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "conformance/harness/describe_status.h"
+#include "conformance/harness/echo_protocol.h"
 #include "conformance/harness/loopback.h"
 #include "conformance/harness/own_children.h"
 
@@ -96,6 +97,7 @@ std::unique_ptr<Sut> Sut::Start(const SutSpec& spec, std::string* error) {
   }
   std::unique_ptr<Sut> sut(new Sut);
   sut->host_ = spec.host;
+  sut->protocol_ = spec.protocol ? spec.protocol : std::make_shared<EchoProtocol>();
   bool activated = !HasPlaceholder(spec.argv);
   int listen_fd = -1;
   if (activated) {

@@ -14,6 +14,7 @@
 #include "conformance/harness/deadline.h"
 #include "conformance/harness/event_log.h"
 #include "conformance/harness/procfs.h"
+#include "conformance/harness/protocol.h"
 #include "conformance/harness/tcp_client.h"
 #include "conformance/harness/zombie_watch.h"
 
@@ -29,6 +30,8 @@ struct SutSpec {
   std::vector<std::string> extra_env;  // "NAME=VALUE"
   std::string workdir;                 // cwd of the server; core files land here
   Millis start_timeout{5000};          // scaled by the caller
+  // What the server speaks; echo when null.
+  std::shared_ptr<const Protocol> protocol;
 };
 
 // One line the server wrote, on stdout or stderr.
@@ -51,6 +54,7 @@ class Sut {
   uint16_t port() const { return port_; }
   const std::string& host() const { return host_; }
   const std::vector<std::string>& argv() const { return argv_; }
+  const Protocol& protocol() const { return *protocol_; }
 
   std::optional<TcpClient> Connect(Millis budget = Scaled(Millis(2000))) const;
   // The server's process (not the parent) that holds the server side of
@@ -98,6 +102,7 @@ class Sut {
   uint16_t port_ = 0;
   std::string host_;
   std::vector<std::string> argv_;
+  std::shared_ptr<const Protocol> protocol_;
   int stdout_fd_ = -1;
   int stderr_fd_ = -1;
   int stop_pipe_[2] = {-1, -1};

@@ -139,6 +139,22 @@ TcpClient::End TcpClient::ReadToEnd(std::string* out, Millis budget) {
   }
 }
 
+bool TcpClient::ReadUntil(std::string* out, const std::function<bool(const std::string&)>& complete, Millis budget) {
+  Deadline deadline(budget);
+  char buffer[65536];
+  while (!complete(*out)) {
+    ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
+    if (n > 0) {
+      out->append(buffer, static_cast<size_t>(n));
+    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+      if (!WaitFor(fd_, POLLIN, deadline)) return false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 void TcpClient::LogTo(std::shared_ptr<EventLog> log) {
   log_ = std::move(log);
   if (fd_ >= 0) Log(EventKind::kConnected);

@@ -2,6 +2,7 @@
 #define FORKCHECK_HARNESS_TCP_CLIENT_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,9 @@ class TcpClient {
   enum class End { kEof, kReset, kTimeout };
   // Reads until EOF (or reset, or the deadline), appending to `out`.
   End ReadToEnd(std::string* out, Millis budget);
+  // Reads, appending to `out`, until `complete(*out)` holds (true), or EOF,
+  // reset or the deadline (false). A zero budget reads what is there.
+  bool ReadUntil(std::string* out, const std::function<bool(const std::string&)>& complete, Millis budget);
   void ShutdownWrite();
   // Closes with RST instead of FIN.
   void Abort();

@@ -1,0 +1,40 @@
+#include "conformance/harness/protocol.h"
+
+#include "conformance/harness/banner_protocol.h"
+#include "conformance/harness/echo_protocol.h"
+#include "conformance/harness/exchange_protocol.h"
+#include "conformance/harness/http_protocol.h"
+
+namespace forkcheck {
+
+const char* NeedName(Need need) {
+  switch (need) {
+    case Need::kExactEcho: return "exact echo";
+    case Need::kLargeReply: return "a large reply";
+  }
+  return "?";
+}
+
+std::string Protocol::Lacks(Need need) const {
+  switch (need) {
+    case Need::kExactEcho:
+      return "needs every byte sent to come back unchanged, which only --protocol=echo gives (" + name() +
+             " does not echo)";
+    case Need::kLargeReply:
+      return "needs a reply large enough to fill the socket buffers, which " + name() +
+             " cannot ask for (with --protocol=http, name one with --http-large-path)";
+  }
+  return "";
+}
+
+std::shared_ptr<const Protocol> MakeProtocol(const ProtocolSpec& spec, std::string* error) {
+  const std::string exchange = "exchange:";
+  if (spec.name == "echo") return std::make_shared<EchoProtocol>();
+  if (spec.name == "http") return HttpProtocol::Create(spec.http_path, spec.http_large_path, error);
+  if (spec.name == "banner") return BannerProtocol::Create(spec.banner, error);
+  if (spec.name.rfind(exchange, 0) == 0) return ExchangeProtocol::Load(spec.name.substr(exchange.size()), error);
+  *error = "unknown protocol '" + spec.name + "' (known: echo, http, banner, exchange:FILE)";
+  return nullptr;
+}
+
+}  // namespace forkcheck
