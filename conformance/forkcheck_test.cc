@@ -50,12 +50,34 @@ TEST_F(ForkcheckTest, ListNamesEveryRequirement) {
     EXPECT_NE(result.out.find(id), std::string::npos) << id;
 }
 
+// Under http, the requirements that need an echo are listed as skipped,
+// each with why; the rest apply.
+TEST_F(ForkcheckTest, ListUnderAProtocolSaysWhatAppliesAndWhy) {
+  ProcessResult result = Forkcheck({"--list", "--protocol=http"});
+  EXPECT_EQ(result.exit_code(), 0) << result.err;
+  std::istringstream lines(result.out);
+  std::map<std::string, std::string> skipped;
+  std::string line, last_id;
+  while (std::getline(lines, line)) {
+    if (line.rfind("         skipped with --protocol=http: ", 0) == 0) skipped[last_id] = line;
+    else last_id = line.substr(0, line.find(' '));
+  }
+  for (const char* id : {"ECHO-1", "ECHO-2", "ALRM-2", "ALRM-3", "INTR-3"}) EXPECT_TRUE(skipped.count(id)) << id;
+  EXPECT_NE(skipped["ECHO-1"].find("only --protocol=echo gives"), std::string::npos);
+  EXPECT_NE(skipped["INTR-3"].find("--http-large-path"), std::string::npos);
+  for (const char* id : {"CONC-1", "REAP-2", "FORK-1", "LIMIT-1", "SHUT-1", "ALRM-1"}) EXPECT_FALSE(skipped.count(id)) << id;
+  EXPECT_NE(result.out.find("with --protocol=http, 23 of 28 requirements apply"), std::string::npos) << result.out;
+  ProcessResult large = Forkcheck({"--list", "--protocol=http", "--http-large-path=/big"});
+  EXPECT_NE(large.out.find("24 of 28 requirements apply"), std::string::npos) << large.out;
+}
+
 TEST_F(ForkcheckTest, HelpListsOptionsAndExitsZero) {
   ProcessResult result = Forkcheck({"--help"});
   EXPECT_EQ(result.exit_code(), 0);
   for (const char* option : {"--profile", "--idle-timeout", "--max-children", "--shutdown-grace", "--status-pattern",
                              "--reap-grace", "--only", "--skip", "--list", "--seed", "--repeat", "--json", "--junit",
-                             "--timeout-scale", "--verbose", "--html", "--trace"})
+                             "--timeout-scale", "--verbose", "--html", "--trace", "--protocol",
+                             "--http-path", "--http-large-path", "--banner"})
     EXPECT_NE(result.out.find(option), std::string::npos) << option;
 }
 
@@ -78,6 +100,11 @@ TEST_F(ForkcheckTest, BadInputGivesOneLineNamingItAndExitTwo) {
       {{"--host=10.0.0.1"}, "10.0.0.1"},
       {{"--host=localhost"}, "localhost"},
       {{"--html=/nonexistent/dir/report.html"}, "/nonexistent/dir"},
+      {{"--protocol=gopher"}, "gopher"},
+      {{"--protocol=exchange:/nonexistent/script"}, "/nonexistent/script"},
+      {{"--protocol=banner", "--banner=(unclosed"}, "--banner"},
+      {{"--protocol=http", "--http-path=index.html"}, "index.html"},
+      {{"fuzz", "--protocol=gopher"}, "gopher"},
       {{"--trace=/nonexistent/dir/trace.json"}, "/nonexistent/dir"},
       {{"--json=/nonexistent/dir/report.json"}, "/nonexistent/dir"},
       {{"--xpass=maybe"}, "--xpass"},
