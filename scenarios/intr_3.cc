@@ -2,10 +2,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include <cerrno>
 #include <utility>
 
+#include "conformance/harness/procfs.h"
 #include "conformance/inject/fault_plan.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
@@ -86,6 +88,25 @@ void RequireExactEcho(Context& context, const std::string& payload) {
                                 std::to_string(payload.size()) + " sent, not the same bytes (ECHO-1)");
 }
 
+bool BlockedWriting(pid_t pid) {
+  long call = SleepingSyscall("/proc/" + std::to_string(pid));
+  return call == SYS_write || call == SYS_writev || call == SYS_sendto || call == SYS_sendmsg;
+}
+
+// Reads the reply 16 KiB at a time, each time once the child sleeps in a
+// write again (or 20 ms passed): so the storm keeps finding it blocked,
+// where a signal makes write() fail with EINTR or return a short count.
+TcpClient::End ReadSlowly(TcpClient& client, pid_t child, std::string* reply, Millis budget) {
+  constexpr size_t kChunk = 16384;
+  Deadline deadline(budget);
+  for (size_t want = kChunk; !deadline.Expired(); want = reply->size() + kChunk) {
+    PollUntil([&] { return BlockedWriting(child); }, std::min(Scaled(Millis(20)), deadline.Remaining()), Millis(1));
+    if (!client.ReadUntil(reply, [&](const std::string& got) { return got.size() >= want; }, deadline.Remaining()))
+      return client.ReadToEnd(reply, Millis(0));
+  }
+  return TcpClient::End::kTimeout;
+}
+
 // Without echo (--protocol=http): the large reply, read while a SIGCHLD
 // storm hits the child blocked writing it to a full socket, with EINTR and
 // short transfers injected on top, must arrive complete.
@@ -94,6 +115,7 @@ Outcome LargeReplyUnderSignals(Context& context) {
   if (!protocol.Provides(Need::kLargeReply)) return Outcome::Skip(protocol.Lacks(Need::kLargeReply));
   auto client = context.sut.Connect();
   if (!client) return Outcome::Fail("could not connect");
+  client->ShrinkReceiveBuffer(16384);
   std::string not_injected = ArmTransfers(context);
   if (!protocol.RequestLarge(*client, Scaled(Millis(2000)))) return Outcome::Fail("could not ask for the large reply");
   auto child = context.sut.ChildServing(*client, Scaled(Millis(2000)));
@@ -103,7 +125,7 @@ Outcome LargeReplyUnderSignals(Context& context) {
   long sent = 0;
   {
     SignalStorm storm(*child, SIGCHLD, std::chrono::microseconds(100), context.sut.events());
-    end = client->ReadToEnd(&reply, Scaled(Millis(10000)));
+    end = ReadSlowly(*client, *child, &reply, Scaled(Millis(20000)));
     sent = storm.sent();
   }
   if (context.faults) context.faults->DisarmAll();

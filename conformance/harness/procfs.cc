@@ -218,4 +218,10 @@ double CpuMillis(const ProcStat& stat) {
          static_cast<double>(ticks_per_second);
 }
 
+long SleepingSyscall(const std::string& proc_dir) {
+  std::string text = ReadSmallFile(proc_dir + "/syscall");
+  if (text.empty() || text[0] < '0' || text[0] > '9') return -1;
+  return std::atol(text.c_str());
+}
+
 }  // namespace forkcheck

@@ -62,6 +62,10 @@ bool SignalWouldKill(pid_t pid, int signo);
 // no such socket.
 std::optional<long> AcceptQueueLength(uint16_t port);
 
+// The system call the task of `proc_dir` ("/proc/PID" or
+// "/proc/PID/task/TID") sleeps in, or -1 (running, or not in one).
+long SleepingSyscall(const std::string& proc_dir);
+
 // Total CPU time (user + system) the process has used, in milliseconds.
 double CpuMillis(const ProcStat& stat);
 

@@ -164,6 +164,10 @@ void TcpClient::Log(EventKind kind) const {
   if (log_) log_->Add(kind, 0, local_port_);
 }
 
+void TcpClient::ShrinkReceiveBuffer(int bytes) {
+  if (fd_ >= 0) setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
+}
+
 void TcpClient::ShutdownWrite() {
   if (fd_ < 0) return;
   shutdown(fd_, SHUT_WR);

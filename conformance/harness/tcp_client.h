@@ -43,6 +43,9 @@ class TcpClient {
   // Reads, appending to `out`, until `complete(*out)` holds (true), or EOF,
   // reset or the deadline (false). A zero budget reads what is there.
   bool ReadUntil(std::string* out, const std::function<bool(const std::string&)>& complete, Millis budget);
+  // A small, fixed receive buffer (SO_RCVBUF; no autotuning): a reply the
+  // client reads slowly then keeps the server blocked in write().
+  void ShrinkReceiveBuffer(int bytes);
   void ShutdownWrite();
   // Closes with RST instead of FIN.
   void Abort();

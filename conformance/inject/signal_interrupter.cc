@@ -27,14 +27,6 @@ std::vector<long> SyscallsOf(Family family) {
   return {};
 }
 
-// The system call a task sleeps in, or -1 ("running", or not in one).
-long SleepingSyscall(const std::string& task_dir) {
-  std::ifstream in(task_dir + "/syscall");
-  std::string first;
-  if (!(in >> first) || first.empty() || first[0] < '0' || first[0] > '9') return -1;
-  return std::atol(first.c_str());
-}
-
 }  // namespace
 
 SignalInterrupter::SignalInterrupter(pid_t server, Family family, const FaultRule& rule)

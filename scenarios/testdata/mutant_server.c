@@ -9,8 +9,9 @@
  * naming the requirement that must then FAIL.
  *
  * Usage:
- *   mutant_server [--bug=NAME] [--port=N] [--idle-timeout=MS]
- *                 [--max-children=N] [--test-hooks] [--list-bugs]
+ *   mutant_server [--bug=NAME] [--speak=echo|http|banner|line] [--port=N]
+ *                 [--idle-timeout=MS] [--max-children=N] [--test-hooks]
+ *                 [--list-bugs]
  *
  * Without --port the listening socket comes from systemd-style socket
  * activation (LISTEN_FDS=1, LISTEN_PID=getpid(), fd 3).  Once listening it
@@ -19,8 +20,51 @@
  * "child PID killed by signal N", followed by " (core dumped)" when the child
  * dumped core.
  *
- * Child exit codes: 0 client closed, 1 I/O error, 3 EINTR treated as fatal
- * (bug child-eintr-fatal), 4 idle timeout, N for the "!exit N" test hook.
+ * Child exit codes: 0 client closed (or, except in echo mode, the server
+ * ended the session itself: HTTP response sent, QUIT), 1 I/O error, 3 EINTR
+ * treated as fatal (bug child-eintr-fatal), 4 idle timeout, N for the
+ * "!exit N" test hook.
+ *
+ * What a session says (--speak; forkcheck's --protocol=...).  Only the
+ * bytes on the connection change: forking, reaping, signals, the idle timer,
+ * --max-children, status lines, shutdown and every parent-side bug are the
+ * same whatever --speak is.
+ *
+ *   echo    (default) echo every byte until the client closes.
+ *   http    one HTTP/1.0 request per connection: read the headers (up to
+ *           "\r\n\r\n" or "\n\n", at most 16 KiB), answer, send FIN, close.
+ *           "GET / HTTP/1.x" -> 200, body "hello from mutant_server\n";
+ *           "GET /big HTTP/1.x" -> 200, 4 MiB (4194304 bytes) of 16-byte
+ *           lines, each its own byte offset in zero-padded decimal
+ *           ("000000000000000\n000000000000016\n..."), written 16 KiB at a
+ *           time; any other path -> 404; another method -> 501; a malformed
+ *           request line or header, or headers over 16 KiB -> 400.  Every
+ *           response has Content-Type: text/plain, Content-Length and
+ *           Connection: close.  A client that closes before its request is
+ *           complete ends the session quietly (exit 0).
+ *   banner  greets "220 mutant_server ready\r\n"; then per line (CRLF or
+ *           LF): QUIT -> "221 bye\r\n" and close; anything else ->
+ *           "500 unknown\r\n".
+ *   line    a tiny SMTP-like protocol for forkcheck's exchange scripts:
+ *           greets "220 mutant_server line ready\r\n"; commands are
+ *           case-insensitive, CRLF or LF: "HELO x" -> "250 hello x",
+ *           "ECHO text" -> "250 text", QUIT -> "221 bye" and close, anything
+ *           else -> "500 unknown command" (lines over 4 KiB -> "500 line too
+ *           long").  scenarios/testdata/protocols/line.exchange is the
+ *           script for it (--protocol=exchange:FILE; format in that file).
+ *
+ * The idle timeout (--idle-timeout) applies in every mode, while waiting for
+ * a request or line and while a write is blocked; activity re-arms it.
+ * --test-hooks: in echo mode a chunk starting with '!'; in the other modes a
+ * line starting with '!' (in http mode any line of the request headers;
+ * "!sleep" and an ignored "!raise" are then taken out of the request).
+ *
+ * The bugs that concern what the child says apply to echo only (corrupt,
+ * no-eof-close, drop-echo-on-half-close), except that every write goes
+ * through the echo write path, so child-eintr-fatal and short-write-bug
+ * (INTR-3) also break http (GET /big read slowly), banner and line;
+ * timeout-goodbye, no-idle-timeout and no-rearm act on the idle timer in
+ * every mode.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -34,6 +78,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -124,6 +169,23 @@ static const struct {
 /* Global state.                                                             */
 
 static enum bug bug = BUG_NONE;
+
+/* --speak: what a session says on its connection (the child's only job). */
+enum speak { SPEAK_ECHO, SPEAK_HTTP, SPEAK_BANNER, SPEAK_LINE };
+
+static const struct {
+    const char *name;
+    enum speak speak;
+} speak_table[] = {
+    {"echo", SPEAK_ECHO},
+    {"http", SPEAK_HTTP},
+    {"banner", SPEAK_BANNER},
+    {"line", SPEAK_LINE},
+};
+
+#define NSPEAKS (sizeof speak_table / sizeof speak_table[0])
+
+static enum speak speak = SPEAK_ECHO;
 static int listen_fd = -1;
 static long idle_timeout_ms = 0;   /* 0 = off */
 static long max_children = 0;      /* 0 = unlimited */
@@ -609,7 +671,7 @@ static int echo_chunk(int fd, const char *p, size_t n)
     return 0;
 }
 
-static int serve_client(int fd)
+static int serve_echo(int fd)
 {
     char buf[16384];
     unsigned long long echoed = 0;
@@ -676,6 +738,410 @@ static int serve_client(int fd)
     }
     close(fd);
     return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The child: the other protocols (--speak=http|banner|line).                */
+/*                                                                           */
+/* Same process behaviour as the echo loop above: reads and writes handle    */
+/* EINTR the same way (idle timeout, bug child-eintr-fatal), every write     */
+/* goes through echo_chunk() (so bug short-write-bug applies), and activity  */
+/* re-arms the idle timer (not with bug no-rearm).  Only the bytes said on   */
+/* the connection differ.                                                    */
+
+/* One read() with the echo loop's EINTR and idle-timeout handling.  Returns
+ * n > 0, 0 at EOF, or -1 with *rc set to the exit code (fd is then closed). */
+static ssize_t session_read(int fd, char *buf, size_t len, int *rc)
+{
+    for (;;) {
+        ssize_t n;
+
+        if (alarm_fired) {
+            *rc = idle_timeout(fd);
+            return -1;
+        }
+        n = read(fd, buf, len);
+        if (n > 0) {
+            if (bug != BUG_NO_REARM)
+                arm_idle_timer();           /* activity: start over */
+            return n;
+        }
+        if (n == 0)
+            return 0;
+        if (errno == EINTR) {
+            if (alarm_fired) {
+                *rc = idle_timeout(fd);
+                return -1;
+            }
+            if (bug == BUG_CHILD_EINTR_FATAL) {
+                /* INTR-3 bug: a signal ends the session. */
+                close(fd);
+                *rc = 3;
+                return -1;
+            }
+            continue;
+        }
+        close(fd);
+        *rc = 1;
+        return -1;
+    }
+}
+
+static int session_write_str(int fd, const char *s)
+{
+    return echo_chunk(fd, s, strlen(s));
+}
+
+/* End of a session the server ends itself (HTTP response sent, QUIT): send
+ * FIN, then read and discard until the client closes too, for at most
+ * 200 ms, so that bytes the client sent after its request do not turn our
+ * close() into a RST that could destroy the response in flight. */
+static int linger_close(int fd)
+{
+    char junk[4096];
+    long until;
+
+    disarm_idle_timer();
+    shutdown(fd, SHUT_WR);
+    until = now_ms() + 200;
+    for (;;) {
+        struct pollfd p = {fd, POLLIN, 0};
+        long left = until - now_ms();
+        int r;
+        ssize_t n;
+
+        if (left <= 0)
+            break;
+        r = poll(&p, 1, (int)left);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n = read(fd, junk, sizeof junk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+    }
+    close(fd);
+    return 0;
+}
+
+/* --- http ---------------------------------------------------------------- */
+
+#define HTTP_MAX_REQUEST 16384
+#define HTTP_BIG_SIZE (4L * 1024 * 1024)
+#define HTTP_BIG_LINE 16            /* "%015ld\n": the line's byte offset */
+#define HTTP_BIG_CHUNK 16384        /* bytes per write, like one echo read */
+
+static const char http_hello[] = "hello from mutant_server\n";
+
+/* Status line, the fixed headers and (for small bodies) the body. */
+static int http_respond(int fd, const char *status, const char *body, long body_len)
+{
+    char head[256];
+    int rc, n;
+
+    n = snprintf(head, sizeof head,
+                 "HTTP/1.0 %s\r\n"
+                 "Content-Type: text/plain\r\n"
+                 "Content-Length: %ld\r\n"
+                 "Connection: close\r\n"
+                 "\r\n",
+                 status, body_len);
+    rc = echo_chunk(fd, head, (size_t)n);
+    if (rc == 0 && body != NULL)
+        rc = echo_chunk(fd, body, (size_t)body_len);
+    return rc;
+}
+
+/* GET /big: 4 MiB of 16-byte lines, each the zero-padded decimal byte
+ * offset of that line ("000000000000000\n000000000000016\n...").  Written
+ * 16 KiB at a time through echo_chunk(), so a signal storm meets the same
+ * write path as in echo mode; progress re-arms the idle timer. */
+static int http_send_big(int fd)
+{
+    static char chunk[HTTP_BIG_CHUNK + 1];
+    long off, i;
+    int rc;
+
+    rc = http_respond(fd, "200 OK", NULL, HTTP_BIG_SIZE);
+    for (off = 0; rc == 0 && off < HTTP_BIG_SIZE; off += HTTP_BIG_CHUNK) {
+        for (i = 0; i < HTTP_BIG_CHUNK; i += HTTP_BIG_LINE)
+            snprintf(chunk + i, HTTP_BIG_LINE + 1, "%015ld\n", off + i);
+        rc = echo_chunk(fd, chunk, HTTP_BIG_CHUNK);
+        if (rc == 0 && bug != BUG_NO_REARM)
+            arm_idle_timer();
+    }
+    return rc;
+}
+
+/* End of the request headers: a line feed followed by an empty line
+ * ("\r\n\r\n", "\n\n", or a mix).  Returns the offset past it, or 0. */
+static size_t http_headers_end(const char *buf, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        if (buf[i] != '\n')
+            continue;
+        if (i + 1 < len && buf[i + 1] == '\n')
+            return i + 2;
+        if (i + 2 < len && buf[i + 1] == '\r' && buf[i + 2] == '\n')
+            return i + 3;
+    }
+    return 0;
+}
+
+static int http_bad_request(int fd)
+{
+    static const char body[] = "bad request\n";
+    int rc = http_respond(fd, "400 Bad Request", body, (long)sizeof body - 1);
+
+    return rc != 0 ? rc : linger_close(fd);
+}
+
+/* Answer one complete request (buf holds exactly its header block). */
+static int http_answer(int fd, char *buf, size_t len)
+{
+    char *line = buf, *end, *next, *method, *path, *version, *sp1, *sp2;
+    int rc;
+
+    if (memchr(buf, '\0', len) != NULL)
+        goto bad;                                   /* no NUL in HTTP */
+    buf[len] = '\0';
+    end = strchr(line, '\n');                       /* always found */
+    next = end + 1;
+    if (end > line && end[-1] == '\r')
+        end--;
+    *end = '\0';
+
+    /* Request line: METHOD SP PATH SP HTTP/1.d */
+    sp1 = strchr(line, ' ');
+    sp2 = sp1 != NULL ? strchr(sp1 + 1, ' ') : NULL;
+    if (sp1 == NULL || sp2 == NULL || sp1 == line || sp2 == sp1 + 1)
+        goto bad;
+    *sp1 = '\0';
+    *sp2 = '\0';
+    method = line;
+    path = sp1 + 1;
+    version = sp2 + 1;
+    if (strncmp(version, "HTTP/1.", 7) != 0 || version[7] < '0' ||
+        version[7] > '9' || version[8] != '\0' || path[0] != '/')
+        goto bad;
+
+    /* Header lines: NAME ":" VALUE, until the empty line. */
+    for (line = next; *line != '\0' && *line != '\n' && !(line[0] == '\r' && line[1] == '\n');
+         line = next) {
+        char *colon;
+
+        end = strchr(line, '\n');
+        next = end + 1;
+        *end = '\0';
+        colon = strchr(line, ':');
+        if (colon == NULL || colon == line)
+            goto bad;
+    }
+
+    if (strcmp(method, "GET") != 0) {
+        static const char body[] = "not implemented\n";
+
+        rc = http_respond(fd, "501 Not Implemented", body, (long)sizeof body - 1);
+    } else if (strcmp(path, "/") == 0) {
+        rc = http_respond(fd, "200 OK", http_hello, (long)sizeof http_hello - 1);
+    } else if (strcmp(path, "/big") == 0) {
+        rc = http_send_big(fd);
+    } else {
+        static const char body[] = "not found\n";
+
+        rc = http_respond(fd, "404 Not Found", body, (long)sizeof body - 1);
+    }
+    return rc != 0 ? rc : linger_close(fd);
+
+bad:
+    return http_bad_request(fd);
+}
+
+/* --speak=http: one HTTP/1.0 request per connection. */
+static int serve_http(int fd)
+{
+    char buf[HTTP_MAX_REQUEST + 1];
+    size_t len = 0, end, scanned = 0;
+    int rc = 0;
+
+    alarm_fired = 0;
+    arm_idle_timer();
+    for (;;) {
+        ssize_t n = session_read(fd, buf + len, HTTP_MAX_REQUEST - len, &rc);
+
+        if (n < 0)
+            return rc;
+        if (n == 0) {
+            /* The client left before its request was complete. */
+            disarm_idle_timer();
+            close(fd);
+            return 0;
+        }
+        len += (size_t)n;
+
+        /* --test-hooks: a complete line starting with '!', before or within
+         * the request headers, is a hook; one that lets the session go on
+         * is taken out of the request. */
+        while (test_hooks && scanned < len) {
+            char *nl = memchr(buf + scanned, '\n', len - scanned);
+            size_t used;
+
+            if (nl == NULL)
+                break;
+            used = (size_t)(nl - buf) + 1;
+            if (buf[scanned] == '!' && run_test_hook(buf + scanned, nl - (buf + scanned))) {
+                memmove(buf + scanned, buf + used, len - used);
+                len -= used - scanned;
+            } else {
+                scanned = used;
+            }
+        }
+
+        end = http_headers_end(buf, len);
+        if (end != 0)
+            return http_answer(fd, buf, end);
+        if (len == HTTP_MAX_REQUEST)
+            return http_bad_request(fd);    /* headers too long */
+    }
+}
+
+/* --- banner and line ------------------------------------------------------ */
+
+#define LINE_MAX_LEN 4096
+
+/* Handles one received line (CR/LF stripped, NUL-terminated).  Returns -1
+ * to go on, or the child's exit code. */
+typedef int (*line_handler)(int fd, char *line, size_t len);
+
+static int starts_with_word(const char *line, const char *word)
+{
+    size_t n = strlen(word);
+
+    return strncasecmp(line, word, n) == 0 && (line[n] == '\0' || line[n] == ' ');
+}
+
+static int quit(int fd)
+{
+    int rc = session_write_str(fd, "221 bye\r\n");
+
+    return rc != 0 ? rc : linger_close(fd);
+}
+
+/* --test-hooks in banner/line mode: a line starting with '!'.  Returns 1 if
+ * it was a hook that lets the session go on (no reply). */
+static int line_hook(char *line, size_t len)
+{
+    return test_hooks && line[0] == '!' && run_test_hook(line, (ssize_t)len);
+}
+
+static int banner_line(int fd, char *line, size_t len)
+{
+    int rc;
+
+    if (line_hook(line, len))
+        return -1;
+    if (strcasecmp(line, "QUIT") == 0)
+        return quit(fd);
+    rc = session_write_str(fd, "500 unknown\r\n");
+    return rc != 0 ? rc : -1;
+}
+
+static int line_line(int fd, char *line, size_t len)
+{
+    char reply[LINE_MAX_LEN + 32];
+    int rc;
+
+    if (line_hook(line, len))
+        return -1;
+    if (strcasecmp(line, "QUIT") == 0)
+        return quit(fd);
+    if (starts_with_word(line, "HELO")) {
+        if (line[4] == '\0' || line[5] == '\0')
+            snprintf(reply, sizeof reply, "501 HELO needs a name\r\n");
+        else
+            snprintf(reply, sizeof reply, "250 hello %s\r\n", line + 5);
+    } else if (starts_with_word(line, "ECHO")) {
+        snprintf(reply, sizeof reply, "250 %s\r\n", line[4] == '\0' ? "" : line + 5);
+    } else {
+        snprintf(reply, sizeof reply, "500 unknown command\r\n");
+    }
+    rc = session_write_str(fd, reply);
+    return rc != 0 ? rc : -1;
+}
+
+/* Greet, then hand each line to the handler until it ends the session or
+ * the client closes (exit 0).  An over-long line gets "500 line too long"
+ * and is skipped up to its line feed. */
+static int serve_lines(int fd, const char *greeting, line_handler handle)
+{
+    char buf[LINE_MAX_LEN + 1];
+    size_t len = 0;
+    int rc = 0, skipping = 0;
+
+    alarm_fired = 0;
+    arm_idle_timer();
+    rc = session_write_str(fd, greeting);
+    if (rc != 0)
+        return rc;
+    for (;;) {
+        ssize_t n = session_read(fd, buf + len, LINE_MAX_LEN - len, &rc);
+        char *nl;
+
+        if (n < 0)
+            return rc;
+        if (n == 0) {
+            disarm_idle_timer();
+            close(fd);
+            return 0;
+        }
+        len += (size_t)n;
+        while ((nl = memchr(buf, '\n', len)) != NULL) {
+            size_t used = (size_t)(nl - buf) + 1, l = (size_t)(nl - buf);
+
+            if (l > 0 && buf[l - 1] == '\r')
+                l--;
+            buf[l] = '\0';
+            if (skipping) {
+                skipping = 0;
+            } else {
+                rc = handle(fd, buf, l);
+                if (rc >= 0)
+                    return rc;
+            }
+            memmove(buf, buf + used, len - used);
+            len -= used;
+        }
+        if (len == LINE_MAX_LEN) {
+            len = 0;
+            if (!skipping) {
+                skipping = 1;
+                rc = session_write_str(fd, "500 line too long\r\n");
+                if (rc != 0)
+                    return rc;
+            }
+        }
+    }
+}
+
+/* One connection, in the protocol chosen with --speak. */
+static int serve_client(int fd)
+{
+    switch (speak) {
+    case SPEAK_HTTP:
+        return serve_http(fd);
+    case SPEAK_BANNER:
+        return serve_lines(fd, "220 mutant_server ready\r\n", banner_line);
+    case SPEAK_LINE:
+        return serve_lines(fd, "220 mutant_server line ready\r\n", line_line);
+    case SPEAK_ECHO:
+    default:
+        return serve_echo(fd);
+    }
 }
 
 /* Runs in the child right after fork(). */
@@ -975,8 +1441,9 @@ static void announce(int fd)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: mutant_server [--bug=NAME] [--port=N] [--idle-timeout=MS] "
-               "[--max-children=N] [--test-hooks] [--list-bugs]\n");
+    fprintf(f, "usage: mutant_server [--bug=NAME] [--speak=echo|http|banner|line] "
+               "[--port=N] [--idle-timeout=MS] [--max-children=N] [--test-hooks] "
+               "[--list-bugs]\n");
 }
 
 static long parse_number(const char *opt, const char *s, long max)
@@ -997,6 +1464,7 @@ int main(int argc, char **argv)
 {
     static const struct option options[] = {
         {"bug", required_argument, NULL, 'b'},
+        {"speak", required_argument, NULL, 's'},
         {"port", required_argument, NULL, 'p'},
         {"idle-timeout", required_argument, NULL, 't'},
         {"max-children", required_argument, NULL, 'm'},
@@ -1021,6 +1489,17 @@ int main(int argc, char **argv)
                 exit(2);
             }
             bug = bug_table[i].bug;
+            break;
+        case 's':
+            for (i = 0; i < NSPEAKS; i++)
+                if (strcmp(optarg, speak_table[i].name) == 0)
+                    break;
+            if (i == NSPEAKS) {
+                fprintf(stderr, "mutant_server: unknown --speak '%s' "
+                                "(echo, http, banner or line)\n", optarg);
+                exit(2);
+            }
+            speak = speak_table[i].speak;
             break;
         case 'p':
             port = parse_number("port", optarg, 65535);
