@@ -140,7 +140,9 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
   if (status && outcome.verdict == Verdict::kPass && !ends_server)
     outcome = Outcome::Fail("the server " + DescribeWaitStatus(*status) +
                             " during the case, so what looked right was not its doing (" + outcome.evidence + ")");
-  if (status && outcome.verdict == Verdict::kFail) {
+  // The shutdown checks end the server themselves: its death there is no
+  // symptom for the diagnosis.
+  if (status && outcome.verdict == Verdict::kFail && !ends_server) {
     result->server_death = DescribeWaitStatus(*status);
     result->died_after_child = DiedAfterChild(*sut);
     if (outcome.evidence.find(DescribeWaitStatus(*status)) == std::string::npos)

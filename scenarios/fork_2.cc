@@ -71,6 +71,9 @@ Outcome Run(Context& context) {
   std::string failure = EndAtOnce(context, sessions, Scaled(Millis(delay_ms + 50)));
   std::string faults = context.faults ? context.faults->Describe() : unperturbed;
   if (context.faults) context.faults->DisarmAll();
+  FaultCounts counts = context.faults ? context.faults->ArmedCounts(Family::kFork) : FaultCounts{};
+  bool delayed = counts.delayed > 0 || !counts.counted;
+  if (unperturbed.empty() && !delayed) unperturbed = "unperturbed: the delay never reached the server's fork() (" + faults + ")";
   std::string done = std::to_string(sessions) + " sessions ended at once, " +
                      (unperturbed.empty() ? "with " + faults : unperturbed);
   if (!failure.empty()) return Outcome::Fail(failure + " (" + faults + ")");

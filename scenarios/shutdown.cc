@@ -24,9 +24,17 @@ Outcome CheckShutdown(Context& context, int signo) {
   double took = MillisSince(sent);
   int status = *context.sut.ExitStatus();
   std::vector<pid_t> left;
-  for (const ProcStat& proc : tree)
-    if (auto now = ReadProcStat(proc.pid); now && now->start_ticks == proc.start_ticks) left.push_back(proc.pid);
-  if (!left.empty())
+  auto none_left = [&] {
+    left.clear();
+    for (const ProcStat& proc : tree)
+      if (auto now = ReadProcStat(proc.pid); now && now->start_ticks == proc.start_ticks && !now->zombie())
+        left.push_back(proc.pid);
+    return left.empty();
+  };
+  // Children that end because their parent did (PR_SET_PDEATHSIG, EOF on a
+  // pipe from it) need a moment after it: only those still running then
+  // were left behind.
+  if (!PollUntil(none_left, Scaled(Millis(500)), Millis(2)))
     return Outcome::Fail("the server " + DescribeWaitStatus(status) + " after SIG" + name +
                          " but left its children behind (orphaned, still running): " + PidList(left));
   return Outcome::Pass("the server " + DescribeWaitStatus(status) + " " + std::to_string(static_cast<int>(took)) +
