@@ -460,6 +460,32 @@ TEST_F(ForkcheckTest, FuzzFindsNothingOnTheReferenceServer) {
   EXPECT_NE(result.out.find("no violation"), std::string::npos) << result.out;
 }
 
+// Fuzzing under another protocol: schedules hold sessions the protocol's
+// way; the reaping bug is found and its replay line names the protocol; the
+// correct server speaking it shows nothing.
+TEST_F(ForkcheckTest, FuzzWorksUnderEveryProtocol) {
+  const std::string exchange = "--protocol=exchange:" + Runfile("scenarios/testdata/protocols/line.exchange");
+  struct Speaking {
+    std::string protocol, speak;
+  };
+  for (const Speaking& speaking : {Speaking{"--protocol=http", "http"}, Speaking{"--protocol=banner", "banner"},
+                                   Speaking{exchange, "line"}}) {
+    std::vector<std::string> server = {"--", Runfile("scenarios/testdata/mutant_server"), "--port={port}",
+                                       "--speak=" + speaking.speak};
+    std::vector<std::string> buggy = {"fuzz", "--seed=11", "--runs=10", speaking.protocol};
+    buggy.insert(buggy.end(), server.begin(), server.end());
+    buggy.push_back("--bug=reap-once");
+    ProcessResult found = Forkcheck(buggy, Millis(240000));
+    EXPECT_EQ(found.exit_code(), 1) << speaking.speak << found.out << found.err;
+    EXPECT_NE(found.out.find("REAP-2 violated"), std::string::npos) << found.out;
+    EXPECT_NE(found.out.find("replay: forkcheck fuzz " + speaking.protocol.substr(0, 10)), std::string::npos) << found.out;
+    std::vector<std::string> correct = {"fuzz", "--seed=3", "--runs=5", speaking.protocol};
+    correct.insert(correct.end(), server.begin(), server.end());
+    ProcessResult clean = Forkcheck(correct, Millis(240000));
+    EXPECT_EQ(clean.exit_code(), 0) << speaking.speak << clean.out << clean.err;
+  }
+}
+
 TEST_F(ForkcheckTest, FuzzUsageErrorsExitTwo) {
   EXPECT_EQ(Forkcheck({"fuzz", "--runs=0"}, Millis(10000)).exit_code(), 2);
   EXPECT_EQ(Forkcheck({"fuzz", "--", "/nonexistent/server"}, Millis(10000)).exit_code(), 2);

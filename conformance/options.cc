@@ -121,7 +121,8 @@ void AddCheckOptions(CLI::App* app, RunnerOptions* options, std::string* only, s
 std::string ReplayPrefix(CLI::App* fuzz) {
   std::string prefix = "forkcheck fuzz";
   for (const char* name : {"--profile", "--idle-timeout", "--max-children", "--reap-grace", "--status-pattern",
-                           "--timeout-scale", "--backends", "--host"}) {
+                           "--timeout-scale", "--backends", "--host", "--protocol", "--http-path",
+                           "--http-large-path", "--banner"}) {
     CLI::Option* option = fuzz->get_option(name);
     if (option->count() > 0) prefix += std::string(" ") + name + "='" + option->as<std::string>() + "'";
   }
