@@ -1,6 +1,7 @@
 // forkcheck: the conformance runner. See conformance/README.md.
 #include <iostream>
 
+#include "conformance/case_wire.h"
 #include "conformance/fuzz/fuzz.h"
 #include "conformance/harness/deadline.h"
 #include "conformance/harness/own_children.h"
@@ -47,6 +48,21 @@ int Fuzz(const RunnerOptions& options) {
   return result.found ? kExitMustFailed : kExitAllMustPass;
 }
 
+// A case process of --jobs: one case, its result as JSON on stdout. It is
+// the subreaper of its own server tree, and kills all of it.
+int RunOneCase(const RunnerOptions& options) {
+  const Scenario* scenario = FindScenario(options.internal_case);
+  std::string error;
+  std::unique_ptr<StatusParser> status = StatusParser::Create(options.declared.status_pattern, &error);
+  if (scenario == nullptr || !status) return Usage("--internal-case: no such case " + options.internal_case + error);
+  SetTimeoutScale(options.timeout_scale);
+  BecomeSubreaper();
+  CaseConfig config = ConfigFor(options, status.get());
+  config.seed = options.internal_seed;
+  std::cout << CaseResultToJson(RunCase(*scenario, config)) << std::endl;
+  return kExitAllMustPass;
+}
+
 int Main(int argc, char** argv) {
   int exit_code = kExitUsage;
   std::optional<RunnerOptions> options = ParseOptions(argc, argv, &exit_code);
@@ -54,6 +70,7 @@ int Main(int argc, char** argv) {
   // Ctrl-C or a CI timeout must not leave the server under test running.
   KillDescendantsOnTermination();
   if (options->fuzz) return Fuzz(*options);
+  if (!options->internal_case.empty()) return RunOneCase(*options);
   if (options->list) {
     PrintList(std::cout, *options->protocol);
     return kExitAllMustPass;

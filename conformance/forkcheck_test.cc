@@ -173,6 +173,27 @@ TEST_F(ForkcheckTest, TraceHasATrackPerProcessAndZombieSlices) {
   EXPECT_GE(kit_actions[2], 2);
 }
 
+// Cases side by side, each in a process of its own, give the verdicts of
+// one case at a time, printed in SPEC order.
+TEST_F(ForkcheckTest, JobsGiveTheSameVerdictsInTheSameOrder) {
+  std::map<int, std::string> outputs;
+  std::map<int, std::vector<std::pair<std::string, std::string>>> verdicts;
+  for (int jobs : {1, 2}) {
+    std::string json = TempPath("jobs" + std::to_string(jobs) + ".json");
+    ProcessResult result = Forkcheck({"--only=ECHO-1,CONC-1,REAP-1,REAP-2,FD-2,EMFILE-1,STAT-2", "--seed=9",
+                                      "--jobs=" + std::to_string(jobs), "--json=" + json, "--",
+                                      Runfile("scenarios/testdata/mutant_server"), "--port={port}", "--bug=reap-once",
+                                      "--test-hooks"});
+    EXPECT_EQ(result.exit_code(), 1) << result.out << result.err;
+    nlohmann::json report = nlohmann::json::parse(ReadFile(json));
+    for (const auto& entry : report["results"]) verdicts[jobs].push_back({entry["id"], entry["status"]});
+    outputs[jobs] = result.out;
+  }
+  EXPECT_EQ(verdicts[1], verdicts[2]) << outputs[1] << "\n---\n" << outputs[2];
+  ASSERT_EQ(verdicts[2].size(), 7u);
+  EXPECT_EQ(verdicts[2][3], (std::pair<std::string, std::string>{"REAP-2", "fail"}));
+}
+
 TEST_F(ForkcheckTest, SocketActivationWhenNoPortPlaceholder) {
   ProcessResult result = Forkcheck({"--only=ECHO-1,REAP-1", "--", Runfile("src/reference_server")});
   EXPECT_EQ(result.exit_code(), 0) << result.out << result.err;

@@ -3,10 +3,12 @@
 #include <fnmatch.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "conformance/harness/loopback.h"
 #include "conformance/reference_server.h"
@@ -99,6 +101,12 @@ void AddCheckOptions(CLI::App* app, RunnerOptions* options, std::string* only, s
   app->add_option("--skip", *skip, "comma list of ID globs to leave out");
   app->add_flag("--list", options->list, "list IDs, levels, profiles and titles, then exit");
   app->add_option("--repeat", options->repeat, "run each case N times")->check(CLI::Range(1, 10000));
+  app->add_option("--jobs", options->jobs,
+                  "cases run side by side, each in a process of its own (default: the number of cores); "
+                  "cases that measure time or CPU always run alone")
+      ->check(CLI::Range(1, 64));
+  app->add_option("--internal-case", options->internal_case)->group("");
+  app->add_option("--internal-seed", options->internal_seed)->group("");
   app->add_option("--json", options->json_path, "write a JSON report to FILE")->check(kOutputFile);
   app->add_option("--junit", options->junit_path, "write a JUnit XML report to FILE")->check(kOutputFile);
   app->add_option("--html", options->html_path,
@@ -178,6 +186,8 @@ bool MatchesAnyGlob(const std::string& id, const std::vector<std::string>& globs
 
 std::optional<RunnerOptions> ParseOptions(int argc, char** argv, int* exit_code) {
   RunnerOptions options;
+  options.argv.assign(argv, argv + argc);
+  options.jobs = static_cast<int>(std::max(1u, std::min(64u, std::thread::hardware_concurrency())));
   options.seed = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000007;
   RunnerOptions fuzz_options = options;
   CLI::App app{kDescription, "forkcheck"};

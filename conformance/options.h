@@ -22,6 +22,12 @@ struct RunnerOptions {
   bool list = false;
   uint64_t seed = 0;
   int repeat = 1;
+  int jobs = 1;  // cases run side by side (--jobs; default: the number of cores)
+  std::vector<std::string> argv;  // this run's own command line, for the case processes
+  // Set in a case process (--internal-case): run this one case and print
+  // its result as JSON.
+  std::string internal_case;
+  uint64_t internal_seed = 0;
   std::string json_path;
   std::string junit_path;
   std::string html_path;   // self-contained HTML report with process timelines

@@ -1,7 +1,11 @@
 #include "conformance/suite.h"
 
 #include <cstdio>
+#include <map>
+#include <set>
 
+#include "conformance/case_pool.h"
+#include "conformance/harness/own_children.h"
 #include "conformance/run_case.h"
 
 namespace forkcheck {
@@ -38,6 +42,105 @@ void KeepTimeline(RequirementResult* result, CaseResult* outcome, double started
   result->started_ms = started_ms;
 }
 
+CaseConfig ConfigFor(const RunnerOptions& options, const StatusParser* status) {
+  CaseConfig config;
+  config.spec.argv = options.command;
+  config.spec.host = options.declared.host;
+  config.spec.protocol = options.protocol;
+  config.spec.start_timeout = Scaled(Millis(5000));
+  config.declared = options.declared;
+  config.status = status;
+  return config;
+}
+
+namespace {
+
+// Folds one run into its requirement's result: the first failure's
+// evidence wins, then the last verdict.
+void AddRun(RequirementResult* result, CaseResult outcome, double started_ms, RunReport* report) {
+  if (result->failures == 0) KeepTimeline(result, &outcome, started_ms);
+  ++result->runs;
+  result->duration_ms += outcome.duration_ms;
+  report->zombie_lifetimes_ms.insert(report->zombie_lifetimes_ms.end(), outcome.zombie_lifetimes_ms.begin(),
+                                     outcome.zombie_lifetimes_ms.end());
+  report->reaped_before_seen += outcome.reaped_before_seen;
+  if (outcome.outcome.verdict == Verdict::kFail) {
+    if (result->failures++ == 0) {
+      result->evidence = outcome.outcome.evidence;
+      result->server_death = outcome.server_death;
+      result->died_after_child = outcome.died_after_child;
+      result->blocked_by.clear();
+    }
+    result->verdict = Verdict::kFail;
+  } else if (result->failures == 0) {
+    result->verdict = outcome.outcome.verdict;
+    result->evidence = outcome.outcome.evidence;
+    result->blocked_by = outcome.outcome.blocked_by;
+  }
+}
+
+// Every run of every selected requirement, in SPEC order, each with the
+// seed a one-at-a-time run gives it: --jobs never changes a schedule.
+std::vector<CaseJob> PlanJobs(const RunnerOptions& options) {
+  std::vector<CaseJob> jobs;
+  uint64_t seed = options.seed;
+  for (const Scenario* scenario : SelectScenarios(options))
+    for (int run = 0; run < options.repeat; ++run) jobs.push_back({scenario, seed++});
+  return jobs;
+}
+
+// Prints each requirement's line once all its runs are in, in SPEC order
+// whatever order they ended in.
+class InOrder {
+ public:
+  InOrder(const RunnerOptions& options, const Expectations& expected, std::ostream& out, Progress& progress,
+          TerminalStyle style, RunReport* report)
+      : options_(options), expected_(expected), out_(out), progress_(progress), style_(style), report_(report) {}
+
+  void Add(size_t index, CaseResult outcome, double started_ms) {
+    runs_[index] = {std::move(outcome), started_ms};
+    while (Complete(next_)) Print();
+  }
+
+ private:
+  bool Complete(size_t requirement) const {
+    for (int run = 0; run < options_.repeat; ++run)
+      if (runs_.count(requirement * options_.repeat + run) == 0) return false;
+    return true;
+  }
+  void Print() {
+    RequirementResult result;
+    for (int run = 0; run < options_.repeat; ++run) {
+      auto found = runs_.find(next_ * options_.repeat + run);
+      result.scenario = found->second.first.scenario;
+      AddRun(&result, std::move(found->second.first), found->second.second, report_);
+      runs_.erase(found);
+    }
+    if (result.failures > 0 && result.runs > 1)
+      result.evidence = "failed " + std::to_string(result.failures) + " of " + std::to_string(result.runs) +
+                        " runs; first failure: " + result.evidence;
+    Reattribute(&result, report_->results);
+    if (auto known = expected_.reasons.find(result.scenario->requirement.id); known != expected_.reasons.end())
+      result.expectation = known->second;
+    progress_.End();
+    PrintResultLine(out_, result, options_.verbose, style_.color);
+    out_.flush();
+    report_->results.push_back(result);
+    ++next_;
+  }
+
+  const RunnerOptions& options_;
+  const Expectations& expected_;
+  std::ostream& out_;
+  Progress& progress_;
+  TerminalStyle style_;
+  RunReport* report_;
+  std::map<size_t, std::pair<CaseResult, double>> runs_;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
 RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, const Expectations& expected,
                    std::ostream& out, TerminalStyle style) {
   RunReport report;
@@ -47,56 +150,40 @@ RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, con
   report.profiles.assign(options.declared.profiles.begin(), options.declared.profiles.end());
   report.reap_grace_ms = static_cast<int>(Scaled(Millis(options.declared.reap_grace_ms)).count());
   Clock::time_point start = Clock::now();
-  CaseConfig config;
-  config.spec.argv = options.command;
-  config.spec.host = options.declared.host;
-  config.spec.protocol = options.protocol;
-  config.spec.start_timeout = Scaled(Millis(5000));
-  config.declared = options.declared;
-  config.status = status;
-  uint64_t case_seed = options.seed;
-  std::vector<const Scenario*> selected = SelectScenarios(options);
+  std::vector<CaseJob> jobs = PlanJobs(options);
   Progress progress(out, style);
-  for (const Scenario* scenario : selected) {
-    RequirementResult result;
-    result.scenario = scenario;
-    const Requirement& requirement = scenario->requirement;
-    progress.Begin(CaseLabel(static_cast<int>(report.results.size()) + 1, static_cast<int>(selected.size()),
-                             requirement.id, requirement.title));
-    for (int run = 0; run < options.repeat; ++run) {
-      config.seed = case_seed++;
-      double started_ms = MillisSince(start);
-      CaseResult outcome = RunCase(*scenario, config);
-      if (result.failures == 0) KeepTimeline(&result, &outcome, started_ms);
-      ++result.runs;
-      result.duration_ms += outcome.duration_ms;
-      report.zombie_lifetimes_ms.insert(report.zombie_lifetimes_ms.end(), outcome.zombie_lifetimes_ms.begin(),
-                                        outcome.zombie_lifetimes_ms.end());
-      report.reaped_before_seen += outcome.reaped_before_seen;
-      if (outcome.outcome.verdict == Verdict::kFail) {
-        if (result.failures++ == 0) {
-          result.evidence = outcome.outcome.evidence;
-          result.server_death = outcome.server_death;
-          result.died_after_child = outcome.died_after_child;
-          result.blocked_by.clear();
-        }
-        result.verdict = Verdict::kFail;
-      } else if (result.failures == 0) {
-        result.verdict = outcome.outcome.verdict;
-        result.evidence = outcome.outcome.evidence;
-        result.blocked_by = outcome.outcome.blocked_by;
-      }
+  InOrder printer(options, expected, out, progress, style, &report);
+  std::map<size_t, double> started_ms;
+  std::set<size_t> running;
+  int requirements = static_cast<int>(jobs.size()) / options.repeat;
+  auto show = [&](size_t index) {
+    const Requirement& requirement = jobs[index].scenario->requirement;
+    progress.Begin(CaseLabel(static_cast<int>(index) / options.repeat + 1, requirements, requirement.id,
+                             requirement.title));
+  };
+  auto started = [&](size_t index) {
+    started_ms[index] = MillisSince(start);
+    running.insert(index);
+    show(index);
+  };
+  // A result line clears the progress line: the earliest case still
+  // running is shown again under it.
+  auto done = [&](size_t index, CaseResult result) {
+    running.erase(index);
+    printer.Add(index, std::move(result), started_ms[index]);
+    if (!running.empty()) show(*running.begin());
+  };
+  if (options.jobs <= 1) {
+    CaseConfig config = ConfigFor(options, status);
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      started(i);
+      config.seed = jobs[i].seed;
+      done(i, RunCase(*jobs[i].scenario, config));
     }
-    if (result.failures > 0 && result.runs > 1)
-      result.evidence = "failed " + std::to_string(result.failures) + " of " + std::to_string(result.runs) +
-                        " runs; first failure: " + result.evidence;
-    Reattribute(&result, report.results);
-    if (auto known = expected.reasons.find(scenario->requirement.id); known != expected.reasons.end())
-      result.expectation = known->second;
-    progress.End();
-    PrintResultLine(out, result, options.verbose, style.color);
-    out.flush();
-    report.results.push_back(result);
+  } else {
+    CasePool pool(options.argv, options.jobs, Scaled(CaseConfig{}.case_budget) + Scaled(Millis(30000)));
+    pool.Run(jobs, started, done);
+    KillAllDescendants(Scaled(Millis(10000)));
   }
   report.duration_ms = MillisSince(start);
   return report;

@@ -8,13 +8,17 @@
 #include "conformance/options.h"
 #include "conformance/progress.h"
 #include "conformance/report.h"
+#include "conformance/run_case.h"
 
 namespace forkcheck {
 
 // The scenarios --only/--skip select, in SPEC.md order.
 std::vector<const Scenario*> SelectScenarios(const RunnerOptions& options);
 
-// Runs every selected case (--repeat times), printing one line per
+// How every case of this run starts its server.
+CaseConfig ConfigFor(const RunnerOptions& options, const StatusParser* status);
+
+// Runs every selected case (--repeat times), --jobs of them side by side, printing one line per
 // requirement to `out` as its verdict is known.
 // A requirement listed in `expected` is reported XFAIL when it fails and
 // XPASS when it passes. A live `style` shows the running case on one line

@@ -8,7 +8,8 @@ namespace {
 constexpr Requirement kAlrm1 = {
     "ALRM-1", Level::kMust, "alarm", "disconnects an idle client within the idle timeout",
     "arm alarm() (or setitimer) in the child, let the SIGALRM handler set a flag, and end the "
-    "session when read() returns EINTR with the flag set; the parent then reaps the child"};
+    "session when read() returns EINTR with the flag set; the parent then reaps the child",
+    0, true};
 
 Outcome Run(Context& context) {
   if (context.declared.idle_timeout_ms <= 0) return Outcome::Skip("no idle timeout declared: pass --idle-timeout=MS");

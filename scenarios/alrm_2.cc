@@ -12,7 +12,7 @@ constexpr Requirement kAlrm2 = {
     "ALRM-2", Level::kMust, "alarm", "never corrupts or hangs when data arrives near the deadline",
     "the SIGALRM handler may run between read() and write(): only set a flag there, and let "
     "the echo loop end the session cleanly; never write to the client from the handler",
-    kNeedsExactEcho};
+    kNeedsExactEcho, true};
 
 struct Probe {
   Session session;

@@ -11,7 +11,7 @@ constexpr Requirement kAlrm3 = {
     "ALRM-3", Level::kMust, "alarm", "re-arms the idle timer on activity",
     "call alarm() again after every successful read(): the timeout is for idleness, not for "
     "the whole session",
-    kNeedsExactEcho};
+    kNeedsExactEcho, true};
 
 Outcome Run(Context& context) {
   if (context.declared.idle_timeout_ms <= 0) return Outcome::Skip("no idle timeout declared: pass --idle-timeout=MS");

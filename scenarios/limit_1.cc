@@ -10,7 +10,8 @@ namespace {
 constexpr Requirement kLimit1 = {
     "LIMIT-1", Level::kShould, "limit", "never exceeds the declared --max-children",
     "count live children (fork() adds one, each waitpid'd child removes one) and stop "
-    "calling accept() at the cap until SIGCHLD frees a slot"};
+    "calling accept() at the cap until SIGCHLD frees a slot",
+    0, true};
 
 // Starts exchanges on `count` new clients without waiting for answers.
 std::vector<Pending> StartAll(const Sut& sut, int count) {

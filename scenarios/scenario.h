@@ -38,6 +38,8 @@ struct Requirement {
   const char* title;
   const char* hint;  // printed under a failure, in the textbook's terms
   unsigned needs = 0;
+  // It measures time or CPU: with --jobs, nothing else runs beside it.
+  bool alone = false;
 };
 
 // "" when `protocol` gives all `requirement` needs, else why not.
