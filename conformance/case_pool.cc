@@ -81,6 +81,7 @@ void CasePool::FinishOne(const std::vector<CaseJob>& jobs, const std::function<v
       ssize_t n = fds[i].revents ? read(running.out, buffer, sizeof buffer) : -1;
       if (n > 0) running.text.append(buffer, static_cast<size_t>(n));
       if (n != 0 && !overdue) continue;
+      if (Terminating()) AwaitTermination();
       Running ended = std::move(running);
       running_.erase(running_.begin() + static_cast<long>(i));
       done(ended.index, Collect(ended, jobs[ended.index]));

@@ -72,7 +72,7 @@ int Main(int argc, char** argv) {
   if (options->fuzz) return Fuzz(*options);
   if (!options->internal_case.empty()) return RunOneCase(*options);
   if (options->list) {
-    PrintList(std::cout, *options->protocol);
+    PrintList(std::cout, *options);
     return kExitAllMustPass;
   }
   if (options->command.empty())
@@ -109,4 +109,8 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace forkcheck
 
-int main(int argc, char** argv) { return forkcheck::Main(argc, argv); }
+int main(int argc, char** argv) {
+  int code = forkcheck::Main(argc, argv);
+  if (forkcheck::Terminating()) forkcheck::AwaitTermination();
+  return code;
+}

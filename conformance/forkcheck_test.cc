@@ -66,9 +66,9 @@ TEST_F(ForkcheckTest, ListUnderAProtocolSaysWhatAppliesAndWhy) {
   EXPECT_NE(skipped["ECHO-1"].find("only --protocol=echo gives"), std::string::npos);
   EXPECT_NE(skipped["INTR-3"].find("--http-large-path"), std::string::npos);
   for (const char* id : {"CONC-1", "REAP-2", "FORK-1", "LIMIT-1", "SHUT-1", "ALRM-1"}) EXPECT_FALSE(skipped.count(id)) << id;
-  EXPECT_NE(result.out.find("with --protocol=http, 23 of 28 requirements apply"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("with --protocol=http and --model=fork, 23 of 32 requirements apply"), std::string::npos) << result.out;
   ProcessResult large = Forkcheck({"--list", "--protocol=http", "--http-large-path=/big"});
-  EXPECT_NE(large.out.find("24 of 28 requirements apply"), std::string::npos) << large.out;
+  EXPECT_NE(large.out.find("24 of 32 requirements apply"), std::string::npos) << large.out;
 }
 
 TEST_F(ForkcheckTest, HelpListsOptionsAndExitsZero) {

@@ -16,7 +16,7 @@
 namespace forkcheck {
 namespace {
 
-const std::set<std::string> kProfiles = {"core", "status", "hooks", "alarm", "limit", "shutdown"};
+const std::set<std::string> kProfiles = {"core", "status", "hooks", "alarm", "limit", "shutdown", "prefork"};
 
 const char kDescription[] =
     "forkcheck: checks a fork-per-connection TCP echo server against conformance/SPEC.md.\n"
@@ -60,11 +60,18 @@ bool ApplyProtocol(RunnerOptions* options, int* exit_code) {
 
 // What the user declares about the server: shared by the checks and fuzz.
 void AddDeclarations(CLI::App* app, RunnerOptions* options, std::string* profiles, std::string* backends) {
-  app->add_option("--profile", *profiles, "comma list of core,status,hooks,alarm,limit,shutdown (core is always on)");
+  app->add_option("--profile", *profiles, "comma list of core,status,hooks,alarm,limit,shutdown,prefork (core is always on)");
   app->add_option("--idle-timeout", options->declared.idle_timeout_ms, "declared idle timeout T in ms (alarm profile)")
       ->check(CLI::Range(1, 3600000));
   app->add_option("--max-children", options->declared.max_children, "declared cap on live children (limit profile)")
       ->check(CLI::Range(1, 100000));
+  app->add_option("--model", options->declared.model,
+                  "the process model: fork (a child per session, default) or prefork (a pool of workers; "
+                  "turns the prefork profile on)")
+      ->check(CLI::IsMember({"fork", "prefork"}));
+  app->add_option("--max-sessions-per-worker", options->declared.max_sessions_per_worker,
+                  "prefork: a worker is recycled after this many sessions (PREF-3)")
+      ->check(CLI::Range(1, 1000000));
   app->add_option("--shutdown-grace", options->declared.shutdown_grace_ms,
                   "declared shutdown grace in ms (shutdown profile)")
       ->check(CLI::Range(0, 3600000));
@@ -165,12 +172,13 @@ bool ApplyBackends(const std::string& backends, RunnerOptions* options, int* exi
 bool ApplyProfiles(const std::string& profiles, RunnerOptions* options, int* exit_code) {
   for (const std::string& profile : SplitCommas(profiles)) {
     if (kProfiles.count(profile) == 0) {
-      std::cerr << "forkcheck: unknown profile '" << profile << "' (known: core,status,hooks,alarm,limit,shutdown)\n";
+      std::cerr << "forkcheck: unknown profile '" << profile << "' (known: core,status,hooks,alarm,limit,shutdown,prefork)\n";
       *exit_code = kExitUsage;
       return false;
     }
     options->declared.profiles.insert(profile);
   }
+  if (options->declared.model == "prefork") options->declared.profiles.insert("prefork");
   return true;
 }
 

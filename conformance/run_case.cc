@@ -10,6 +10,7 @@
 #include "conformance/harness/describe_status.h"
 #include "conformance/harness/own_children.h"
 #include "conformance/inject/fault_plan.h"
+#include "scenarios/model.h"
 
 namespace forkcheck {
 namespace {
@@ -161,6 +162,7 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
 }  // namespace
 
 std::string SkipReason(const Requirement& requirement, const CaseConfig& config) {
+  if (std::string mismatch = ModelMismatch(requirement, config.declared); !mismatch.empty()) return mismatch;
   if (!config.declared.Has(requirement.profile))
     return std::string("profile '") + requirement.profile + "' not declared (--profile=" + requirement.profile + ")";
   if (std::string(requirement.profile) == "status" && config.status == nullptr) return "no status pattern";

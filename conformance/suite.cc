@@ -7,6 +7,7 @@
 #include "conformance/case_pool.h"
 #include "conformance/harness/own_children.h"
 #include "conformance/run_case.h"
+#include "scenarios/model.h"
 
 namespace forkcheck {
 
@@ -189,7 +190,8 @@ RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, con
   return report;
 }
 
-void PrintList(std::ostream& out, const Protocol& protocol) {
+void PrintList(std::ostream& out, const RunnerOptions& options) {
+  const Protocol& protocol = *options.protocol;
   int applies = 0;
   for (const Scenario& scenario : AllScenarios()) {
     const Requirement& requirement = scenario.requirement;
@@ -198,11 +200,13 @@ void PrintList(std::ostream& out, const Protocol& protocol) {
                   requirement.profile, requirement.title);
     out << line;
     std::string missing = MissingNeed(requirement, protocol);
+    std::string other_model = ModelMismatch(requirement, options.declared);
     if (!missing.empty()) out << "         skipped with --protocol=" << protocol.name() << ": " << missing << "\n";
-    applies += missing.empty();
+    else if (!other_model.empty()) out << "         skipped: " << other_model << "\n";
+    applies += missing.empty() && other_model.empty();
   }
-  out << "with --protocol=" << protocol.name() << ", " << applies << " of " << AllScenarios().size()
-      << " requirements apply\n";
+  out << "with --protocol=" << protocol.name() << " and --model=" << options.declared.model << ", " << applies
+      << " of " << AllScenarios().size() << " requirements apply\n";
 }
 
 }  // namespace forkcheck

@@ -26,9 +26,9 @@ CaseConfig ConfigFor(const RunnerOptions& options, const StatusParser* status);
 RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, const Expectations& expected,
                    std::ostream& out, TerminalStyle style = {});
 
-// Every requirement: ID, level, profile, title; and, under `protocol`,
-// why those it cannot exercise are skipped.
-void PrintList(std::ostream& out, const Protocol& protocol);
+// Every requirement: ID, level, profile, title; and why those the chosen
+// protocol or process model cannot exercise are skipped.
+void PrintList(std::ostream& out, const RunnerOptions& options);
 
 }  // namespace forkcheck
 

@@ -17,14 +17,14 @@ constexpr Requirement kFork2 = {
     "sigprocmask() around fork() and the bookkeeping (recording the child, counting it for --max-children), "
     "and unblock it only after, as the reference server does"};
 
-// The perturbation: the parent sleeps D ms after one fork() in 4 returns,
-// as the scheduler may make it, so a child that ends at once is reaped
-// before the parent records it; one lost record is enough to show, and the
-// other forks keep the case short. "" and no plan when no backend reaches
-// the server.
+// The perturbation: the parent sleeps D ms after each fork() returns, as
+// the scheduler may make it, so a child that ends at once is reaped before
+// the parent records it. Every fork is delayed: on a loaded machine a child
+// may not end within one delay, and each fork is another chance. "" and no
+// plan when no backend reaches the server.
 std::string ArmParentDelay(Context& context, int delay_ms) {
   if (context.faults == nullptr) return "no perturbation (" + context.faults_unavailable + ")";
-  FaultRule rule{0, 0, -1, 4, 0, Role::kParent, delay_ms, false};
+  FaultRule rule{0, 0, -1, 1, 0, Role::kParent, delay_ms, false};
   std::string why;
   if (!context.faults->Arm(Family::kFork, rule, &why)) return "no perturbation (" + why + ")";
   return "";

@@ -2,6 +2,7 @@
 #include <cerrno>
 
 #include "conformance/inject/fault_plan.h"
+#include "scenarios/model.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 
@@ -19,9 +20,9 @@ constexpr Requirement kIntr2 = {
 // accept() with an empty queue and a handler without SA_RESTART.
 std::string ServeThrough(Context& context, int error, long count) {
   FaultPlan& faults = *context.faults;
-  long before = faults.Injected(Family::kAccept, Role::kParent);
+  long before = faults.Injected(Family::kAccept, AcceptorRole(context.declared));
   std::string why;
-  if (!faults.Arm(Family::kAccept, {error, 0, count, 1, 0, Role::kParent}, &why))
+  if (!faults.Arm(Family::kAccept, {error, 0, count, 1, 0, AcceptorRole(context.declared)}, &why))
     return "cannot arm accept() " + ErrnoName(error) + ": " + why;
   for (int client = 1; client <= 3; ++client) {
     // A backend that sends a real signal needs to find the server asleep
@@ -36,7 +37,7 @@ std::string ServeThrough(Context& context, int error, long count) {
   }
   faults.Disarm(Family::kAccept);
   // ECONNABORTED needs no signal: a server that accepts must have met it.
-  if (error != EINTR && faults.Injected(Family::kAccept, Role::kParent) == before)
+  if (error != EINTR && faults.Injected(Family::kAccept, AcceptorRole(context.declared)) == before)
     return "the server's accept() calls never met the armed " + ErrnoName(error) + " (is it calling accept()?)";
   return "";
 }

@@ -10,7 +10,7 @@ const char* const kSpecOrder[] = {
     "ECHO-1", "ECHO-2", "CONC-1", "REAP-1", "REAP-2",  "REAP-3", "REAP-4",
     "REAP-5", "INTR-1", "INTR-2", "INTR-3", "FD-1",    "FD-2",   "FORK-1",  "FORK-2",
     "EMFILE-1", "WAIT-1", "LOAD-1", "LIMIT-1", "SHUT-1", "SHUT-2", "STAT-1", "STAT-2",
-    "STAT-3", "STAT-4", "ALRM-1", "ALRM-2", "ALRM-3",
+    "STAT-3", "STAT-4", "ALRM-1", "ALRM-2", "ALRM-3", "PREF-1", "PREF-2", "PREF-3", "PREF-4",
 };
 
 size_t SpecRank(const char* id) {

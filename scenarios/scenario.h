@@ -76,6 +76,10 @@ struct Declared {
   int max_children = 0;
   int shutdown_grace_ms = 5000;
   int reap_grace_ms = 1000;
+  // The process model: "fork" (a child per session) or "prefork" (a pool of
+  // workers that each serve sessions one after another).
+  std::string model = "fork";
+  int max_sessions_per_worker = 0;  // prefork: a worker is recycled after this many
   std::string status_pattern = kDefaultStatusPattern;
   // The loopback address the kit connects to (--host): 127.0.0.1 or ::1.
   std::string host = "127.0.0.1";

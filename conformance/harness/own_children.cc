@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -55,6 +56,14 @@ std::optional<int> AwaitOwnChild(pid_t pid, Millis budget) {
   return status;
 }
 
+std::atomic<bool> g_terminating{false};
+
+bool Terminating() { return g_terminating; }
+
+void AwaitTermination() {
+  for (;;) pause();
+}
+
 void KillDescendantsOnTermination() {
   static sigset_t stops;
   sigemptyset(&stops);
@@ -63,6 +72,7 @@ void KillDescendantsOnTermination() {
   std::thread([] {
     int signo = 0;
     sigwait(&stops, &signo);
+    g_terminating = true;
     KillAllDescendants(Millis(10000));
     _exit(128 + signo);
   }).detach();

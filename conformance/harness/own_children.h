@@ -33,6 +33,12 @@ void KillDescendantsOnTermination();
 // the budget runs out. Returns how many processes were killed.
 int KillAllDescendants(Millis budget);
 
+// Whether a SIGINT/SIGTERM/SIGHUP is being handled (the kit is killing its
+// descendants and will exit 128 + the signal): a case process that died of
+// it is no result, and the main thread must not exit first.
+bool Terminating();
+[[noreturn]] void AwaitTermination();
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_HARNESS_OWN_CHILDREN_H_

@@ -11,7 +11,8 @@
  * Usage:
  *   mutant_server [--bug=NAME] [--speak=echo|http|banner|line] [--port=N]
  *                 [--idle-timeout=MS] [--max-children=N] [--test-hooks]
- *                 [--list-bugs]
+ *                 [--shutdown-grace=MS] [--mode=fork|prefork] [--workers=N]
+ *                 [--max-sessions-per-worker=K] [--list-bugs]
  *
  * Without --port the listening socket comes from systemd-style socket
  * activation (LISTEN_FDS=1, LISTEN_PID=getpid(), fd 3).  Once listening it
@@ -65,6 +66,58 @@
  * (INTR-3) also break http (GET /big read slowly), banner and line;
  * timeout-goodbye, no-idle-timeout and no-rearm act on the idle timer in
  * every mode.
+ *
+ * --shutdown-grace=MS (default 2000): on SIGTERM/SIGINT, how long the parent
+ * waits for its children after SIGTERMing them before it SIGKILLs the rest.
+ *
+ * --mode (default fork: one child per connection, as described above).
+ *
+ *   prefork  the parent forks --workers=N workers (default 4, at most 1024)
+ *            that all accept() on the inherited listening socket (made
+ *            non-blocking: they wait in ppoll() and the losers of each race
+ *            get EAGAIN) and serve sessions one after another with the same
+ *            session code (--speak, idle timer, test hooks; a session's
+ *            result no longer becomes an exit code, "!exit N" still does).
+ *            The parent accepts nothing; it only supervises, with SIGCHLD,
+ *            SIGTERM, SIGINT and SIGHUP blocked except while it waits
+ *            (sigsuspend(), or ppoll() with no descriptors when something is
+ *            due at a set time: the same atomic unblock-and-wait, with a
+ *            timeout).
+ *            - Reaping and status lines as in fork mode, one per worker.
+ *            - A worker that dies is replaced, so that N workers accept.
+ *            - Crash-loop guard: a worker that dies within 1 s of its start
+ *              died early (one that exits 0 is not counted: it left after
+ *              --max-sessions-per-worker sessions, or was asked to).  Each
+ *              early death in a row doubles the respawn delay: 100 ms,
+ *              200 ms, ... at most 3 s, logged on stderr ("mutant_server:
+ *              worker PID died N ms after its start ...; respawning in D
+ *              ms").  A worker that lived 1 s or more - dead, or alive and
+ *              started since the last early death - ends the streak.
+ *            - --max-sessions-per-worker=K: a worker exits 0 after K
+ *              sessions (and is replaced).  Default 0: never.
+ *            - SIGTERM/SIGINT: no more respawns; every worker gets SIGTERM
+ *              (an idle one leaves at once with status 0, one in a session
+ *              finishes it first); after --shutdown-grace the rest get
+ *              SIGKILL; all are reaped; exit 0.
+ *            - SIGHUP: the workers are replaced one by one: a new worker is
+ *              forked first; once it has been up 50 ms the oldest of the old
+ *              ones gets SIGTERM (it finishes its session, then exits 0);
+ *              then the next.  Sessions in progress are never cut and the
+ *              listening socket stays open throughout.
+ *            - Workers ignore SIGHUP; SIGTERM/SIGINT only set a flag (they
+ *              are blocked during a session).
+ *            --max-children is ignored in prefork mode (--workers is the
+ *            cap; a note says so on stderr).  --workers and
+ *            --max-sessions-per-worker need --mode=prefork (exit 2).  Bugs
+ *            that live in fork mode's accept-and-fork loop (iterative,
+ *            slow-reap, reap-on-accept, eintr-fatal, blocking-wait-handler,
+ *            keep-listener, leak-conn-fd, exit-on-fork-fail, fork-race,
+ *            wait-eintr-gives-up, log-reopen-leak, ignore-max-children,
+ *            ignore-sigchld-correct) are refused with --mode=prefork (exit
+ *            2); the others act as in fork mode (emfile-spin in the workers'
+ *            accept).  The prefork bugs (no-respawn, tight-crash-loop,
+ *            no-recycle, hup-kills-sessions) act only in prefork mode: in
+ *            fork mode they are accepted and change nothing.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -121,6 +174,10 @@ enum bug {
     BUG_NO_IDLE_TIMEOUT,         /* ALRM-1 */
     BUG_TIMEOUT_GOODBYE,         /* ALRM-2 */
     BUG_NO_REARM,                /* ALRM-3 */
+    BUG_NO_RESPAWN,              /* PREF-1 (prefork mode only) */
+    BUG_TIGHT_CRASH_LOOP,        /* PREF-2 (prefork mode only) */
+    BUG_NO_RECYCLE,              /* PREF-3 (prefork mode only) */
+    BUG_HUP_KILLS_SESSIONS,      /* PREF-4 (prefork mode only) */
     BUG_IGNORE_SIGCHLD_CORRECT   /* not a bug: SIG_IGN lets the kernel reap */
 };
 
@@ -160,6 +217,10 @@ static const struct {
     {"no-idle-timeout", BUG_NO_IDLE_TIMEOUT, "ALRM-1"},
     {"timeout-goodbye", BUG_TIMEOUT_GOODBYE, "ALRM-2"},
     {"no-rearm", BUG_NO_REARM, "ALRM-3"},
+    {"no-respawn", BUG_NO_RESPAWN, "PREF-1"},
+    {"tight-crash-loop", BUG_TIGHT_CRASH_LOOP, "PREF-2"},
+    {"no-recycle", BUG_NO_RECYCLE, "PREF-3"},
+    {"hup-kills-sessions", BUG_HUP_KILLS_SESSIONS, "PREF-4"},
     {"ignore-sigchld-correct", BUG_IGNORE_SIGCHLD_CORRECT, "- (correct, no status lines)"},
 };
 
@@ -190,7 +251,15 @@ static int listen_fd = -1;
 static long idle_timeout_ms = 0;   /* 0 = off */
 static long max_children = 0;      /* 0 = unlimited */
 static int test_hooks = 0;
+static long shutdown_grace_ms = 2000;  /* SIGTERM to children .. SIGKILL */
 static sigset_t startup_mask;      /* signal mask we were started with */
+
+/* --mode: one child per connection, or a pool of workers. */
+enum mode { MODE_FORK, MODE_PREFORK };
+
+static enum mode mode = MODE_FORK;
+static long workers_wanted = 4;           /* --workers */
+static long max_sessions_per_worker = 0;  /* 0 = a worker never retires */
 
 /* Live children, maintained by the parent.  Entries are added with SIGCHLD
  * blocked and removed by the SIGCHLD handler, so the two never race. */
@@ -202,6 +271,9 @@ static volatile sig_atomic_t live_children = 0;
 static volatile sig_atomic_t stop_signal = 0;    /* SIGTERM/SIGINT seen */
 static volatile sig_atomic_t shutting_down = 0;
 static volatile sig_atomic_t alarm_fired = 0;    /* child: idle timer expired */
+static volatile sig_atomic_t hup_requests = 0;   /* prefork parent: SIGHUPs */
+
+static void prefork_worker_gone(pid_t pid, int status);
 
 /* ------------------------------------------------------------------------ */
 /* Async-signal-safe output: the SIGCHLD handler must not use stdio.         */
@@ -330,6 +402,8 @@ static void child_reaped(pid_t pid, int status)
         live_children--;
     }
     report_child(pid, status);
+    if (mode == MODE_PREFORK)
+        prefork_worker_gone(pid, status);
 
     if (bug == BUG_DIE_ON_SIGNALED_CHILD && WIFSIGNALED(status) && !shutting_down) {
         /* REAP-3 bug: a crashed child takes the whole server down. */
@@ -435,8 +509,10 @@ static void on_stop_signal(int sig)
     stop_signal = sig;
     /* Wake up a blocked accept() for good: on Linux shutdown() of a
      * listening socket makes accept() fail with EINVAL.  Unlike a flag
-     * alone this has no window between "check flag" and "call accept". */
-    if (listen_fd >= 0)
+     * alone this has no window between "check flag" and "call accept".
+     * (Not in prefork mode: the parent does not accept, and the workers
+     * share the socket - they finish their sessions first.) */
+    if (listen_fd >= 0 && mode == MODE_FORK)
         shutdown(listen_fd, SHUT_RDWR);
     errno = saved_errno;
 }
@@ -1267,7 +1343,7 @@ static void shut_down(void)
         if (kids[i] != 0)
             kill(kids[i], SIGTERM);
 
-    deadline = now_ms() + 2000;
+    deadline = now_ms() + shutdown_grace_ms;
     for (;;) {
         reap_from_main();
         if (live_children <= 0)
@@ -1378,6 +1454,450 @@ static void serve_forever(void)
 }
 
 /* ------------------------------------------------------------------------ */
+/* --mode=prefork: the workers.                                              */
+
+static volatile sig_atomic_t worker_stop = 0;    /* worker: SIGTERM/SIGINT */
+
+static void on_worker_stop(int sig)
+{
+    (void)sig;
+    worker_stop = 1;
+}
+
+/* Runs in a new worker right after fork().  Like child_setup(), except that
+ * the listening socket stays (the worker accepts on it), SIGTERM/SIGINT only
+ * set a flag and stay blocked but while the worker waits for a connection
+ * (so a session in progress always finishes), and SIGHUP, meant for the
+ * parent, is ignored. */
+static void worker_setup(void)
+{
+    sigset_t mask = startup_mask;
+
+    set_handler(SIGTERM, on_worker_stop, 0);
+    set_handler(SIGINT, on_worker_stop, 0);
+    signal(SIGHUP, SIG_IGN);
+    set_handler(SIGCHLD, child_on_sigchld, 0);   /* no SA_RESTART */
+    set_handler(SIGALRM, on_sigalrm, 0);         /* no SA_RESTART */
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigprocmask(SIG_SETMASK, &mask, NULL);
+}
+
+/* Wait for a connection and take it; -1 once asked to stop.  SIGTERM and
+ * SIGINT get in only inside ppoll(), which unblocks them atomically: a stop
+ * request either came before (the flag is seen first) or ends the wait with
+ * EINTR - it never lands between the check and a call that blocks.  The
+ * listening socket is non-blocking: every idle worker wakes up for a new
+ * connection, one wins it, the others get EAGAIN and wait again. */
+static int worker_accept(void)
+{
+    for (;;) {
+        struct pollfd p = {listen_fd, POLLIN, 0};
+        int fd, fl;
+
+        if (worker_stop)
+            return -1;
+        if (ppoll(&p, 1, NULL, &startup_mask) < 0) {
+            if (errno == EINTR)
+                continue;
+            perror("ppoll");
+            _exit(1);
+        }
+        fd = accept(listen_fd, NULL, NULL);
+        if (fd >= 0) {
+            fl = fcntl(fd, F_GETFL);    /* Linux does not pass O_NONBLOCK */
+            if (fl >= 0 && (fl & O_NONBLOCK))   /* on; elsewhere it might */
+                fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+            return fd;
+        }
+        switch (errno) {
+        case EAGAIN:                    /* another worker was faster */
+        case EINTR:
+        case ECONNABORTED:              /* client gave up before accept */
+        case EPROTO: case ENETDOWN: case ENOPROTOOPT: case EHOSTDOWN:
+        case ENONET: case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH:
+            continue;                   /* Linux: pending network errors */
+        case EMFILE: case ENFILE: case ENOBUFS: case ENOMEM:
+            if (bug == BUG_EMFILE_SPIN) {
+                /* EMFILE-1 bug: retry at once; the connection stays
+                 * queued, ppoll() and accept() fail again: a busy loop. */
+                continue;
+            }
+            perror("accept");           /* out of descriptors/memory: back */
+            poll(NULL, 0, 50);          /* off instead of spinning */
+            continue;
+        default:
+            perror("accept");
+            _exit(1);
+        }
+    }
+}
+
+/* A worker's life: sessions one after another until it is asked to stop or
+ * has served --max-sessions-per-worker of them. */
+static void worker_main(void)
+{
+    long sessions = 0;
+
+    worker_setup();
+    for (;;) {
+        int fd;
+
+        if (max_sessions_per_worker > 0 && sessions >= max_sessions_per_worker) {
+            if (bug == BUG_NO_RECYCLE) {
+                /* PREF-3 bug: --max-sessions-per-worker is parsed and then
+                 * ignored; the worker serves on for ever. */
+            } else {
+                _exit(0);               /* recycled: the parent replaces us */
+            }
+        }
+        fd = worker_accept();
+        if (fd < 0)
+            _exit(0);                   /* asked to stop, between sessions */
+        serve_client(fd);               /* closes fd; its result is moot */
+        disarm_idle_timer();            /* not every path ends the timer */
+        alarm_fired = 0;
+        sessions++;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* --mode=prefork: the parent only supervises.                               */
+
+#define CRASH_EARLY_MS 1000       /* dying sooner after the start is early */
+#define CRASH_DELAY_FIRST_MS 100  /* respawn delay after one early death */
+#define CRASH_DELAY_MAX_MS 3000
+#define HUP_SETTLE_MS 50          /* SIGHUP: a new worker is up; retire one */
+
+/* The workers, live and just reaped.  The SIGCHLD handler marks a reaped
+ * worker dead (it runs only inside the parent's wait, where SIGCHLD is
+ * unblocked); the main loop then accounts for it and frees the entry. */
+static struct pworker {
+    pid_t pid;                    /* 0: entry free */
+    long started_ms;
+    unsigned generation;          /* bumped by each SIGHUP */
+    int retiring;                 /* asked to leave: its death is no crash */
+    volatile sig_atomic_t dead;
+    int status;
+    long died_ms;
+} pworkers[MAX_TRACKED];
+static int pworkers_high = 0;     /* entries in use are < this */
+
+static unsigned generation = 0;
+static int early_streak = 0;      /* early deaths in a row */
+static long last_early_ms = -1;   /* when the last of them died */
+static long next_spawn_ms = 0;    /* crash-loop guard: no spawn before */
+
+/* From child_reaped(), in the SIGCHLD handler (or with SIGCHLD blocked). */
+static void prefork_worker_gone(pid_t pid, int status)
+{
+    int i;
+
+    for (i = 0; i < pworkers_high; i++) {
+        if (pworkers[i].pid == pid && !pworkers[i].dead) {
+            pworkers[i].status = status;
+            pworkers[i].died_ms = now_ms();
+            pworkers[i].dead = 1;
+            return;
+        }
+    }
+}
+
+static void on_sighup(int sig)
+{
+    (void)sig;
+    hup_requests++;
+}
+
+/* Workers that wait for connections or serve them, not asked to leave. */
+static int count_accepting(void)
+{
+    int i, n = 0;
+
+    for (i = 0; i < pworkers_high; i++)
+        if (pworkers[i].pid != 0 && !pworkers[i].dead && !pworkers[i].retiring)
+            n++;
+    return n;
+}
+
+/* Of those, the ones from before the last SIGHUP. */
+static int count_stale(void)
+{
+    int i, n = 0;
+
+    for (i = 0; i < pworkers_high; i++)
+        if (pworkers[i].pid != 0 && !pworkers[i].dead && !pworkers[i].retiring &&
+            pworkers[i].generation != generation)
+            n++;
+    return n;
+}
+
+static int count_alive(void)
+{
+    int i, n = 0;
+
+    for (i = 0; i < pworkers_high; i++)
+        if (pworkers[i].pid != 0 && !pworkers[i].dead)
+            n++;
+    return n;
+}
+
+static void signal_workers(int sig)
+{
+    int i;
+
+    for (i = 0; i < pworkers_high; i++) {
+        if (pworkers[i].pid != 0 && !pworkers[i].dead) {
+            pworkers[i].retiring = 1;
+            kill(pworkers[i].pid, sig);
+        }
+    }
+}
+
+/* Has a worker started since the last early death lived long enough? */
+static int pool_recovered(long now)
+{
+    int i;
+
+    for (i = 0; i < pworkers_high; i++) {
+        const struct pworker *w = &pworkers[i];
+
+        if (w->pid != 0 && !w->dead && !w->retiring && w->started_ms > last_early_ms &&
+            now - w->started_ms >= CRASH_EARLY_MS)
+            return 1;
+    }
+    return 0;
+}
+
+/* The crash-loop guard's view of one worker's unrequested death. */
+static void crash_guard(const struct pworker *w)
+{
+    long lived = w->died_ms - w->started_ms, delay;
+    int shift;
+
+    if (WIFEXITED(w->status) && WEXITSTATUS(w->status) == 0)
+        return;             /* left after its K sessions: no crash, no cure */
+    if (lived >= CRASH_EARLY_MS) {
+        early_streak = 0;   /* a healthy worker: the streak is over */
+        next_spawn_ms = 0;
+        return;
+    }
+    if (bug == BUG_TIGHT_CRASH_LOOP) {
+        /* PREF-2 bug: no crash-loop guard; a worker that dies at once is
+         * replaced at once, however fast they keep dying. */
+        return;
+    }
+    if (early_streak > 0 && pool_recovered(w->died_ms))
+        early_streak = 0;   /* workers started since then have been fine */
+    early_streak++;
+    shift = early_streak - 1 < 6 ? early_streak - 1 : 6;
+    delay = (long)CRASH_DELAY_FIRST_MS << shift;
+    if (delay > CRASH_DELAY_MAX_MS)
+        delay = CRASH_DELAY_MAX_MS;
+    last_early_ms = w->died_ms;
+    if (next_spawn_ms < w->died_ms + delay)
+        next_spawn_ms = w->died_ms + delay;
+    fprintf(stderr, "mutant_server: worker %d died %ld ms after its start (%d early "
+                    "deaths in a row); respawning in %ld ms\n",
+            (int)w->pid, lived, early_streak, next_spawn_ms - w->died_ms);
+}
+
+/* Account for the workers the handler has reaped; free their entries. */
+static void account_deaths(void)
+{
+    int i;
+
+    for (i = 0; i < pworkers_high; i++) {
+        if (pworkers[i].pid == 0 || !pworkers[i].dead)
+            continue;
+        if (!pworkers[i].retiring && !shutting_down)
+            crash_guard(&pworkers[i]);
+        pworkers[i].pid = 0;
+    }
+    while (pworkers_high > 0 && pworkers[pworkers_high - 1].pid == 0)
+        pworkers_high--;
+}
+
+/* Fork one worker (SIGCHLD, SIGTERM, SIGINT, SIGHUP are blocked: the worker
+ * sets its own handlers before it lets any in).  0, or -1 on failure. */
+static int spawn_worker(long now)
+{
+    int i;
+    pid_t pid;
+
+    for (i = 0; i < MAX_TRACKED && pworkers[i].pid != 0; i++)
+        ;
+    if (i == MAX_TRACKED) {
+        fprintf(stderr, "mutant_server: worker table full\n");
+        return -1;
+    }
+    pid = fork();
+    if (pid < 0) {
+        perror("fork");
+        return -1;
+    }
+    if (pid == 0) {
+        worker_main();
+        _exit(0);
+    }
+    pworkers[i].pid = pid;
+    pworkers[i].started_ms = now;
+    pworkers[i].generation = generation;
+    pworkers[i].retiring = 0;
+    pworkers[i].dead = 0;
+    pworkers[i].status = 0;
+    pworkers[i].died_ms = 0;
+    if (i >= pworkers_high)
+        pworkers_high = i + 1;
+    return 0;
+}
+
+/* Bring the pool to strength and take a SIGHUP swap one step further.
+ * Returns when the loop must look again (monotonic ms), or -1: at the
+ * next signal. */
+static long supervise_step(long now, int first)
+{
+    long wake = -1;
+
+    for (;;) {
+        int stale = count_stale(), accepting = count_accepting();
+        int wanted = (int)workers_wanted + (stale > 0 ? 1 : 0);
+        int i, newest = -1, oldest = -1;
+
+        if (bug == BUG_NO_RESPAWN && !first) {
+            /* PREF-1 bug: dead workers are reaped and reported, but never
+             * replaced; once they are all gone nothing serves. */
+        } else {
+            while (accepting < wanted) {
+                if (now < next_spawn_ms) {
+                    wake = next_spawn_ms;       /* crash-loop guard */
+                    break;
+                }
+                if (spawn_worker(now) < 0) {
+                    next_spawn_ms = now + CRASH_DELAY_FIRST_MS;
+                    wake = next_spawn_ms;
+                    break;
+                }
+                accepting++;
+            }
+        }
+        if (stale == 0 || accepting <= workers_wanted)
+            return wake;
+
+        /* SIGHUP swap: the extra new worker is up; once it has lasted
+         * HUP_SETTLE_MS, the oldest old worker is asked to leave (SIGTERM:
+         * it finishes its session first).  Then the next round. */
+        for (i = 0; i < pworkers_high; i++) {
+            const struct pworker *w = &pworkers[i];
+
+            if (w->pid == 0 || w->dead || w->retiring)
+                continue;
+            if (w->generation == generation) {
+                if (newest < 0 || w->started_ms > pworkers[newest].started_ms)
+                    newest = i;
+            } else if (oldest < 0 || w->started_ms < pworkers[oldest].started_ms) {
+                oldest = i;
+            }
+        }
+        if (newest >= 0 && now - pworkers[newest].started_ms < HUP_SETTLE_MS) {
+            long at = pworkers[newest].started_ms + HUP_SETTLE_MS;
+
+            return wake < 0 || at < wake ? at : wake;
+        }
+        pworkers[oldest].retiring = 1;
+        kill(pworkers[oldest].pid, SIGTERM);
+    }
+}
+
+/* Wait for a signal (all four are let in only here), or until `wake`. */
+static void supervise_wait(const sigset_t *waitmask, long wake)
+{
+    struct timespec ts;
+    long left;
+
+    if (wake < 0) {
+        sigsuspend(waitmask);
+        return;
+    }
+    left = wake - now_ms();
+    if (left <= 0)
+        return;
+    ts.tv_sec = left / 1000;
+    ts.tv_nsec = (left % 1000) * 1000000L;
+    ppoll(NULL, 0, &ts, waitmask);      /* sigsuspend() with a timeout */
+}
+
+/* SIGTERM/SIGINT: no more respawns; SIGTERM every worker (idle ones leave at
+ * once, busy ones after their session), SIGKILL the rest after the grace. */
+static void prefork_shut_down(const sigset_t *waitmask)
+{
+    long deadline, now;
+    int killed = 0;
+
+    shutting_down = 1;
+    close(listen_fd);                   /* the workers keep their copies */
+    listen_fd = -1;
+    signal_workers(SIGTERM);
+    deadline = now_ms() + shutdown_grace_ms;
+    for (;;) {
+        reap_from_main();               /* whatever the handler left */
+        account_deaths();
+        if (count_alive() == 0)
+            break;
+        now = now_ms();
+        if (!killed && now >= deadline) {
+            signal_workers(SIGKILL);
+            killed = 1;
+        }
+        if (killed && now >= deadline + 2000)
+            break;                      /* give up */
+        supervise_wait(waitmask, killed ? now + 50 : (deadline < now + 50 ? deadline : now + 50));
+    }
+    exit(0);
+}
+
+static void prefork_serve(void)
+{
+    sigset_t block, waitmask;
+    sig_atomic_t hups_seen = hup_requests;
+    int fl, first = 1;
+
+    /* Idle workers race for each connection: the losers must not block. */
+    fl = fcntl(listen_fd, F_GETFL);
+    if (fl < 0 || fcntl(listen_fd, F_SETFL, fl | O_NONBLOCK) < 0) {
+        perror("fcntl O_NONBLOCK");
+        exit(1);
+    }
+    sigemptyset(&block);
+    sigaddset(&block, SIGCHLD);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &waitmask);
+
+    for (;;) {
+        long wake;
+
+        if (stop_signal)
+            prefork_shut_down(&waitmask);
+        account_deaths();
+        if (hup_requests != hups_seen) {
+            hups_seen = hup_requests;
+            if (bug == BUG_HUP_KILLS_SESSIONS) {
+                /* PREF-4 bug: "reload" by killing every worker at once -
+                 * sessions in progress are cut - and starting new ones. */
+                signal_workers(SIGKILL);
+            } else {
+                generation++;           /* the current workers are stale */
+            }
+        }
+        wake = supervise_step(now_ms(), first);
+        first = 0;
+        supervise_wait(&waitmask, wake);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 /* Setup.                                                                    */
 
 static int open_listener(long port)
@@ -1443,7 +1963,23 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: mutant_server [--bug=NAME] [--speak=echo|http|banner|line] "
                "[--port=N] [--idle-timeout=MS] [--max-children=N] [--test-hooks] "
-               "[--list-bugs]\n");
+               "[--shutdown-grace=MS] [--mode=fork|prefork] [--workers=N] "
+               "[--max-sessions-per-worker=K] [--list-bugs]\n");
+}
+
+/* Bugs of fork mode's accept-and-fork loop have no place in prefork mode. */
+static int bug_fits_prefork(enum bug b)
+{
+    switch (b) {
+    case BUG_ITERATIVE: case BUG_SLOW_REAP: case BUG_REAP_ON_ACCEPT:
+    case BUG_EINTR_FATAL: case BUG_BLOCKING_WAIT_HANDLER:
+    case BUG_KEEP_LISTENER: case BUG_LEAK_CONN_FD: case BUG_EXIT_ON_FORK_FAIL:
+    case BUG_FORK_RACE: case BUG_WAIT_EINTR_GIVES_UP: case BUG_LOG_REOPEN_LEAK:
+    case BUG_IGNORE_MAX_CHILDREN: case BUG_IGNORE_SIGCHLD_CORRECT:
+        return 0;
+    default:
+        return 1;
+    }
 }
 
 static long parse_number(const char *opt, const char *s, long max)
@@ -1469,13 +2005,17 @@ int main(int argc, char **argv)
         {"idle-timeout", required_argument, NULL, 't'},
         {"max-children", required_argument, NULL, 'm'},
         {"test-hooks", no_argument, NULL, 'H'},
+        {"shutdown-grace", required_argument, NULL, 'g'},
+        {"mode", required_argument, NULL, 'M'},
+        {"workers", required_argument, NULL, 'w'},
+        {"max-sessions-per-worker", required_argument, NULL, 'k'},
         {"list-bugs", no_argument, NULL, 'l'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     long port = -1;
     size_t i;
-    int c;
+    int c, prefork_only = 0;
 
     while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (c) {
@@ -1513,6 +2053,33 @@ int main(int argc, char **argv)
         case 'H':
             test_hooks = 1;
             break;
+        case 'g':
+            shutdown_grace_ms = parse_number("shutdown-grace", optarg, 86400000L);
+            break;
+        case 'M':
+            if (strcmp(optarg, "fork") == 0) {
+                mode = MODE_FORK;
+            } else if (strcmp(optarg, "prefork") == 0) {
+                mode = MODE_PREFORK;
+            } else {
+                fprintf(stderr, "mutant_server: unknown --mode '%s' (fork or prefork)\n",
+                        optarg);
+                exit(2);
+            }
+            break;
+        case 'w':
+            workers_wanted = parse_number("workers", optarg, 1024);
+            if (workers_wanted < 1) {
+                fprintf(stderr, "mutant_server: --workers must be at least 1\n");
+                exit(2);
+            }
+            prefork_only = 'w';
+            break;
+        case 'k':
+            max_sessions_per_worker =
+                parse_number("max-sessions-per-worker", optarg, 1L << 30);
+            prefork_only = 'k';
+            break;
         case 'l':
             for (i = 0; i < NBUGS; i++)
                 printf("%-26s %s\n", bug_table[i].name, bug_table[i].fails);
@@ -1528,6 +2095,23 @@ int main(int argc, char **argv)
     if (optind < argc) {
         usage(stderr);
         exit(2);
+    }
+    if (mode == MODE_FORK && prefork_only) {
+        fprintf(stderr, "mutant_server: --%s needs --mode=prefork\n",
+                prefork_only == 'w' ? "workers" : "max-sessions-per-worker");
+        exit(2);
+    }
+    if (mode == MODE_PREFORK && !bug_fits_prefork(bug)) {
+        for (i = 0; i < NBUGS && bug_table[i].bug != bug; i++)
+            ;
+        fprintf(stderr, "mutant_server: --bug=%s lives in fork mode's accept loop; "
+                        "not with --mode=prefork\n", bug_table[i].name);
+        exit(2);
+    }
+    if (mode == MODE_PREFORK && max_children > 0) {
+        fprintf(stderr, "mutant_server: --max-children ignored with --mode=prefork "
+                        "(--workers is the cap)\n");
+        max_children = 0;
     }
 
     /* Start from a clean signal mask, whatever our parent left blocked. */
@@ -1577,7 +2161,15 @@ int main(int argc, char **argv)
         set_handler(SIGCHLD, on_sigchld, SA_RESTART | SA_NOCLDSTOP);
     }
 
+    if (mode == MODE_PREFORK) {
+        /* SIGHUP: replace the workers one by one (see prefork_serve()).
+         * Fork mode leaves SIGHUP alone. */
+        set_handler(SIGHUP, on_sighup, SA_RESTART);
+    }
+
     announce(listen_fd);
+    if (mode == MODE_PREFORK)
+        prefork_serve();
     serve_forever();
     return 0;
 }
