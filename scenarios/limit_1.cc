@@ -24,6 +24,26 @@ std::vector<Pending> StartAll(const Sut& sut, int count) {
   return clients;
 }
 
+// Holds `count` sessions quickly, without looking for their children
+// (a /proc scan each): a server that ignores its cap must show it before
+// any idle timeout thins the crowd.
+std::vector<TcpClient> HoldAll(const Sut& sut, int count, std::string* why) {
+  std::vector<TcpClient> held;
+  for (int i = 0; i < count; ++i) {
+    auto client = sut.Connect();
+    if (!client) {
+      *why = "session " + std::to_string(i + 1) + ": could not connect";
+      return {};
+    }
+    if (std::string failure = sut.protocol().Hold(*client, Scaled(Millis(2000))); !failure.empty()) {
+      *why = "session " + std::to_string(i + 1) + " was not served: " + failure;
+      return {};
+    }
+    held.push_back(std::move(*client));
+  }
+  return held;
+}
+
 std::string OverCap(int peak, int cap) {
   return std::to_string(peak) + " live children with --max-children=" + std::to_string(cap);
 }
@@ -40,7 +60,7 @@ Outcome Run(Context& context) {
   RequireChildPerSession(sut);
   sut.zombies().ResetMaxLiveChildren();
   std::string why;
-  std::vector<Session> held = OpenSessions(sut, cap, &why);
+  std::vector<TcpClient> held = HoldAll(sut, cap, &why);
   if (held.empty()) return Outcome::Fail("could not hold the " + std::to_string(cap) + " sessions the cap allows: " + why);
   std::vector<Pending> extra = StartAll(sut, kExtra);
   if (static_cast<int>(extra.size()) < kExtra) return Outcome::Fail("could not connect clients beyond the cap");
@@ -51,8 +71,9 @@ Outcome Run(Context& context) {
   if (peak > cap) return Outcome::Fail(OverCap(peak, cap));
   std::vector<pid_t> freed;
   for (int i = 0; i < kExtra; ++i) {
-    freed.push_back(held[static_cast<size_t>(i)].child);
-    held[static_cast<size_t>(i)].client.Close();
+    TcpClient& client = held[static_cast<size_t>(i)];
+    if (auto child = sut.ChildServing(client, Scaled(Millis(1000)))) freed.push_back(*child);
+    client.Close();
   }
   // A slot frees when its child is reaped; reaping is REAP's concern.
   RequireReaped(freed, Scaled(Millis(context.declared.reap_grace_ms)) + Scaled(Millis(1000)), "REAP-2",
