@@ -20,7 +20,8 @@ class Session {
   Session(int conn, const ChildConfig& config)
       : conn_(conn), hooks_(config.test_hooks), timer_(config.idle_timeout_ms) {}
 
-  [[noreturn]] void Run();
+  // Returns at the client's EOF; _exits otherwise.
+  void Run();
 
  private:
   void Echo(const char* data, size_t len);
@@ -50,9 +51,8 @@ void Session::Run() {
       Echo(buf, static_cast<size_t>(n));
     }
   }
-  // Client EOF: every byte received has already been written back.
-  close(conn_);
-  _exit(kExitOk);
+  // A prefork worker goes back to waiting: no SIGALRM may interrupt that.
+  timer_.Disarm();
 }
 
 void Session::Echo(const char* data, size_t len) {
@@ -114,9 +114,16 @@ void Session::SleepMs(int ms) {
 
 }  // namespace
 
-void RunChildSession(int conn, const ChildConfig& config) {
+void ServeSession(int conn, const ChildConfig& config) {
   Session session(conn, config);
   session.Run();
+}
+
+void RunChildSession(int conn, const ChildConfig& config) {
+  ServeSession(conn, config);
+  // Client EOF: every byte received has already been written back.
+  close(conn);
+  _exit(kExitOk);
 }
 
 }  // namespace forkcheck

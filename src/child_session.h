@@ -1,4 +1,4 @@
-// Everything a forked child does with its connection. Never returns.
+// Everything a forked child does with its connection.
 #ifndef FORKCHECK_SRC_CHILD_SESSION_H_
 #define FORKCHECK_SRC_CHILD_SESSION_H_
 
@@ -12,6 +12,11 @@ struct ChildConfig {
 // Echoes until the client's EOF, then exits 0; exits kExitIoError or
 // kExitIdleTimeout otherwise. Signal dispositions and mask must be reset.
 [[noreturn]] void RunChildSession(int conn, const ChildConfig& config);
+
+// For prefork workers: returns (idle timer disarmed, `conn` still open) only
+// when the client's EOF ended the session with everything echoed; any other
+// end exits the process with the code RunChildSession would have used.
+void ServeSession(int conn, const ChildConfig& config);
 
 }  // namespace forkcheck
 

@@ -60,6 +60,18 @@ TEST(FlagsTest, BadInputExitsTwoWithOneLineNamingTheFlag) {
                         Case{{"--port", "0", "--reaper", "magic"}, "--reaper"},
                         Case{{"--port", "0", "--bind", "localhost"}, "--bind"},
                         Case{{"--port", "0", "--events"}, "--events"},
+                        Case{{"--port", "0", "--mode", "threads"}, "--mode"},
+                        Case{{"--port", "0", "--mode=prefork", "--workers", "0"}, "--workers"},
+                        Case{{"--port", "0", "--mode=prefork", "--workers", "1025"}, "--workers"},
+                        Case{{"--port", "0", "--mode=prefork", "--max-sessions-per-worker", "0"},
+                             "--max-sessions-per-worker"},
+                        Case{{"--port", "0", "--mode=prefork", "--max-children", "8"},
+                             "--max-children"},
+                        Case{{"--port", "0", "--workers", "2"}, "--workers"},
+                        Case{{"--port", "0", "--max-sessions-per-worker", "2"},
+                             "--max-sessions-per-worker"},
+                        Case{{"--port", "0", "--mode=prefork", "--test-crash-workers", "1"},
+                             "--test-crash-workers"},
                         Case{{}, "--port"}}) {
     RunResult r = RunServerToCompletion(c.args);
     ASSERT_TRUE(WIFEXITED(r.status)) << c.names;
@@ -74,9 +86,10 @@ TEST(FlagsTest, HelpListsEveryFlag) {
   RunResult r = RunServerToCompletion({"--help"});
   ASSERT_TRUE(WIFEXITED(r.status));
   EXPECT_EQ(WEXITSTATUS(r.status), 0);
-  for (const char* flag : {"--port", "--bind", "--reaper", "--max-children",
-                           "--idle-timeout", "--shutdown-grace", "--events",
-                           "--test-hooks", "--help"}) {
+  for (const char* flag : {"--port", "--bind", "--mode", "--reaper", "--max-children",
+                           "--workers", "--max-sessions-per-worker", "--idle-timeout",
+                           "--shutdown-grace", "--events", "--test-hooks",
+                           "--test-crash-workers", "--help"}) {
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
   }
 }

@@ -1,4 +1,5 @@
-// reference_server: fork-per-connection TCP echo server. See src/README.md.
+// reference_server: fork-per-connection (or prefork) TCP echo server. See
+// src/README.md.
 #include <signal.h>
 #include <unistd.h>
 
@@ -10,7 +11,9 @@
 #include "src/exit_codes.h"
 #include "src/listener.h"
 #include "src/options.h"
+#include "src/prefork_server.h"
 #include "src/reaper.h"
+#include "src/reload_request.h"
 #include "src/server.h"
 #include "src/signals.h"
 #include "src/status_report.h"
@@ -20,22 +23,33 @@
 namespace forkcheck {
 namespace {
 
-constexpr int kManagedSignals[] = {SIGCHLD, SIGTERM, SIGINT};
+// SIGHUP only in prefork mode: fork mode leaves its disposition alone.
+sigset_t ManagedSignals(Mode mode) {
+  sigset_t set = MakeSigset({SIGCHLD, SIGTERM, SIGINT});
+  if (mode == Mode::kPrefork) sigaddset(&set, SIGHUP);
+  return set;
+}
 
 // Blocks the signals we manage; returns the mask we were started with.
-sigset_t BlockManagedSignals(sigset_t* loop_mask) {
-  sigset_t block = MakeSigset({SIGCHLD, SIGTERM, SIGINT});
+sigset_t BlockManagedSignals(const sigset_t& managed, sigset_t* loop_mask) {
   sigset_t original;
-  sigprocmask(SIG_BLOCK, &block, &original);
+  sigprocmask(SIG_BLOCK, &managed, &original);
   sigprocmask(SIG_BLOCK, nullptr, loop_mask);
   return original;
 }
 
-sigset_t ChildMask(sigset_t original) {
-  for (int sig : kManagedSignals) sigdelset(&original, sig);
+sigset_t ChildMask(sigset_t original, const sigset_t& managed) {
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sigismember(&managed, sig) == 1) sigdelset(&original, sig);
+  }
   sigdelset(&original, SIGALRM);
   sigdelset(&original, SIGPIPE);
   return original;
+}
+
+int RunServer(ServerSetup setup) {
+  if (setup.options.mode == Mode::kPrefork) return PreforkServer(std::move(setup)).Run();
+  return Server(std::move(setup)).Run();
 }
 
 // Socket activation wins over --port, as systemd units expect.
@@ -62,8 +76,10 @@ int Main(int argc, char** argv) {
   }
   ServerSetup setup;
   setup.options = options;
-  setup.child_mask = ChildMask(BlockManagedSignals(&setup.loop_mask));
+  const sigset_t managed = ManagedSignals(options.mode);
+  setup.child_mask = ChildMask(BlockManagedSignals(managed, &setup.loop_mask), managed);
   InstallStopHandlers();
+  if (options.mode == Mode::kPrefork) InstallReloadHandler();
   // Children report EPIPE as an error exit; the parent never writes to peers.
   SetDisposition(SIGPIPE, SIG_IGN);
 
@@ -88,7 +104,7 @@ int Main(int argc, char** argv) {
   setup.events_fd = events.fd();
   std::printf("listening on %s\n", listener.address.c_str());
   std::fflush(stdout);
-  return Server(std::move(setup)).Run();
+  return RunServer(std::move(setup));
 }
 
 }  // namespace

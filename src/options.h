@@ -9,15 +9,21 @@
 
 namespace forkcheck {
 
+enum class Mode { kFork, kPrefork };
+
 struct Options {
   std::optional<int> port;
   std::string bind = "127.0.0.1";
+  Mode mode = Mode::kFork;
   ReaperKind reaper = ReaperKind::kHandler;
   int max_children = 64;
+  int workers = 4;
+  int max_sessions_per_worker = 0;  // 0 = never recycle
   int idle_timeout_ms = 0;
   int shutdown_grace_ms = 5000;
   std::string events_path;
   bool test_hooks = false;
+  int test_crash_workers = 0;
 };
 
 struct ParseResult {

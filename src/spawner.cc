@@ -18,6 +18,7 @@ void CloseIfOpen(int fd) {
 void PrepareChild(const SpawnContext& ctx) {
   CloseIfOpen(ctx.listen_fd);
   for (int fd : ctx.parent_fds) CloseIfOpen(fd);
+  CloseIfOpen(ctx.wake_fd);
   SetDisposition(SIGCHLD, SIG_DFL);
   SetDisposition(SIGTERM, SIG_DFL);
   SetDisposition(SIGINT, SIG_DFL);
@@ -26,21 +27,31 @@ void PrepareChild(const SpawnContext& ctx) {
   sigprocmask(SIG_SETMASK, &ctx.child_mask, nullptr);
 }
 
-}  // namespace
-
-pid_t SpawnChild(int conn, const SpawnContext& ctx) {
+// `child` runs in the child with every signal blocked and never returns.
+template <typename Child>
+pid_t ForkWithSignalsBlocked(const Child& child) {
   sigset_t all = FullSigset();
   sigset_t saved;
   sigprocmask(SIG_SETMASK, &all, &saved);
   pid_t pid = fork();
-  if (pid == 0) {
-    PrepareChild(ctx);
-    RunChildSession(conn, ctx.child);
-  }
+  if (pid == 0) child();
   const int fork_errno = errno;
   sigprocmask(SIG_SETMASK, &saved, nullptr);
   errno = fork_errno;
   return pid;
+}
+
+}  // namespace
+
+pid_t SpawnChild(int conn, const SpawnContext& ctx) {
+  return ForkWithSignalsBlocked([&] {
+    PrepareChild(ctx);
+    RunChildSession(conn, ctx.child);
+  });
+}
+
+pid_t SpawnWorker(const SpawnContext& ctx, const WorkerConfig& config) {
+  return ForkWithSignalsBlocked([&] { RunWorker(ctx, config); });
 }
 
 }  // namespace forkcheck

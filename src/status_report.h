@@ -16,6 +16,9 @@ std::string ReapLine(pid_t pid, const WaitStatus& status);
 void ReportReaped(pid_t pid, const WaitStatus& status);
 // "reference_server: MESSAGE"
 void LogError(const std::string& message);
+// "reference_server: worker PID: WHAT: strerror(err)", allocation-free for a
+// forked worker (the std::string above may not be used there).
+void LogWorkerError(const char* what, int err);
 
 }  // namespace forkcheck
 

@@ -1,12 +1,16 @@
-// Small pure pieces: backoff, accept errno policy, hook parsing, ring queue,
-// EINTR helper, reap line format.
+// Small pure pieces: backoff, crash-loop guard, accept errno policy, hook
+// parsing, ring queue, EINTR helper, reap line format.
+#include <unistd.h>
+
 #include <cerrno>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "src/accept_errors.h"
 #include "src/backoff.h"
+#include "src/crash_guard.h"
 #include "src/eintr.h"
 #include "src/ring_queue.h"
 #include "src/status_report.h"
@@ -31,6 +35,45 @@ TEST(BackoffTest, DoublesAndIsBounded) {
   b.Reset();
   EXPECT_FALSE(b.Active(100));
   EXPECT_EQ(b.Fail(100), 10);
+}
+
+TEST(CrashGuardTest, EarlyDeathsDoubleTheDelayUpToTheCap) {
+  CrashGuard g;
+  int64_t now = 1000;
+  std::vector<int> delays;
+  for (int i = 0; i < 8; ++i) {
+    const int delay = g.OnDeath(now, now - 5, 0, false);
+    EXPECT_TRUE(g.Active(now));
+    EXPECT_EQ(g.Remaining(now), delay);
+    delays.push_back(delay);
+    now += delay;
+    EXPECT_FALSE(g.Active(now));
+  }
+  EXPECT_EQ(delays, (std::vector<int>{100, 200, 400, 800, 1600, 3200, 5000, 5000}));
+}
+
+TEST(CrashGuardTest, ServedOrLongLivedWorkersAreNoEarlyDeath) {
+  CrashGuard g;
+  EXPECT_EQ(g.OnDeath(10000, 9999, 1, false), 0);  // accepted a connection
+  EXPECT_EQ(g.OnDeath(10000, 9000, 0, false), 0);  // lived kEarlyMs
+  EXPECT_FALSE(g.Active(10000));
+  EXPECT_EQ(g.OnDeath(10000, 9001, 0, false), 100);
+}
+
+TEST(CrashGuardTest, AHealthyNewWorkerEndsTheStreak) {
+  CrashGuard g;
+  EXPECT_EQ(g.OnDeath(1000, 999, 0, false), 100);
+  EXPECT_EQ(g.OnDeath(1100, 1099, 0, false), 200);
+  // A worker started before the last early death proves nothing.
+  EXPECT_EQ(g.OnDeath(5000, 900, 7, false), 0);
+  EXPECT_EQ(g.OnDeath(5001, 5000, 0, false), 400);
+  // One started after it that lived long enough does.
+  EXPECT_EQ(g.OnDeath(7000, 5100, 0, false), 0);
+  EXPECT_EQ(g.OnDeath(7001, 7000, 0, false), 100);
+  EXPECT_EQ(g.OnDeath(7101, 7100, 0, false), 200);
+  // So does a live one the caller found healthy.
+  EXPECT_EQ(g.OnDeath(9000, 8999, 0, true), 100);
+  EXPECT_EQ(g.last_early_ms(), 9000);
 }
 
 TEST(AcceptErrorsTest, Policy) {
@@ -108,6 +151,23 @@ TEST(StatusReportTest, ReapLineFormat) {
   EXPECT_EQ(ReapLine(13, WaitStatus(9)), "child 13 killed by signal 9");
   EXPECT_EQ(ReapLine(14, WaitStatus(11 | 0x80)),
             "child 14 killed by signal 11 (core dumped)");
+}
+
+TEST(StatusReportTest, WorkerErrorLineNeedsNoAllocation) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const int saved = dup(STDERR_FILENO);
+  dup2(fds[1], STDERR_FILENO);
+  LogWorkerError("accept", EMFILE);
+  dup2(saved, STDERR_FILENO);
+  close(saved);
+  close(fds[1]);
+  char buf[256];
+  ssize_t n = read(fds[0], buf, sizeof buf);
+  close(fds[0]);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(buf, static_cast<size_t>(n)),
+            "reference_server: worker " + std::to_string(getpid()) + ": accept: Too many open files\n");
 }
 
 }  // namespace
