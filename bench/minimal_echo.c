@@ -1,5 +1,5 @@
-/* Minimal textbook fork-per-connection echo server, the baseline for
- * compare.sh. argv[1] = port (0 = ephemeral). Prints "listening on
+/* Minimal textbook fork-per-connection echo server, the baseline of
+ * bench/suite.py. argv[1] = port (0 = ephemeral). Prints "listening on
  * 127.0.0.1:PORT" like reference_server. Deliberately plain: signal() with a
  * waitpid(WNOHANG) loop, blocking accept, no shutdown logic. */
 #include <arpa/inet.h>

@@ -13,6 +13,9 @@ packages=(
   fiu-utils libfiu-dev strace           # fault injection (libfiu preload, strace inject)
   ucspi-tcp socat                       # third-party forking servers to check
   xinetd                                # the super-server, checked by tools/compat.sh (built-in echo, and /bin/cat inetd-style)
+  busybox                               # busybox httpd -f, checked with --protocol=http (tools/daemons/busybox_httpd.sh)
+  dropbear-bin                          # dropbear -F, an SSH server checked with --protocol=banner (no service is installed)
+  vsftpd                                # FTP server checked with --protocol=exchange (tools/daemons/vsftpd.sh); on a systemd host the package also starts vsftpd.service on port 21
   man-db                                # man -l renders forkcheck(1) in the install test
   python3-yaml                          # the CI recipes of docs/ci.md are parsed in a test
   chromium fonts-liberation             # headless Chromium renders the HTML report in a test

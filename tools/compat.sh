@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
 # compat.sh: runs forkcheck against real third-party forking servers from
-# Debian packages (djb's tcpserver, socat's fork mode, xinetd, Python's
-# socketserver.ForkingTCPServer), on 127.0.0.1 only, and tabulates their
-# verdicts per requirement of conformance/SPEC.md.
+# Debian packages, on 127.0.0.1 only, and tabulates their verdicts per
+# requirement of conformance/SPEC.md, in two groups:
+#   echo servers  djb's tcpserver, socat's fork mode, xinetd, Python's
+#                 socketserver.ForkingTCPServer (--protocol=echo)
+#   daemons       busybox httpd and Python's ForkingMixIn + HTTPServer
+#                 (--protocol=http), dropbear (--protocol=banner), vsftpd
+#                 (--protocol=exchange:tools/daemons/ftp.exchange); their
+#                 wrappers are in tools/daemons/
 #
 #   tools/compat.sh [--update-doc] [--out=DIR] [--seed=N] [SERVER...]
 #
 #   SERVER        run only these (default: all); --list prints them
 #   --out=DIR     where the reports go (default ${TMPDIR:-/tmp}/forkcheck-compat):
-#                 NAME.json, NAME.txt (forkcheck's text report), table.md
+#                 NAME.json, NAME.txt (forkcheck's text report), table.md (echo
+#                 servers) and table-daemons.md
 #   --seed=N      forkcheck's seed, fixed so that runs are reproducible (default 7)
-#   --update-doc  also splice table.md into conformance/COMPATIBILITY.md,
-#                 between its "compat.sh: generated" markers
+#   --update-doc  also splice the tables into conformance/COMPATIBILITY.md:
+#                 table.md between its "compat.sh: generated" markers,
+#                 table-daemons.md between its "compat.sh: generated daemons"
+#                 markers; a group none of whose servers ran is left alone
 #   FORKCHECK=PATH  use this forkcheck binary; otherwise it is built with
 #                 bazel (bazel build //conformance:forkcheck) and taken from bazel-bin
 #
 # A server whose package is not installed is reported as skipped, not as an
-# error (tools/bootstrap.sh installs ucspi-tcp, socat and xinetd). Exit
+# error (tools/bootstrap.sh installs ucspi-tcp, socat, xinetd, busybox,
+# dropbear-bin and vsftpd). vsftpd must run as root. Exit
 # status: 0 when every installed server was checked (whatever its verdicts),
 # 2 when forkcheck failed to run (its exit 2) or a process outlived its run.
 set -euo pipefail
@@ -27,7 +36,10 @@ seed=7
 update_doc=0
 only=()
 
-all_servers=(tcpserver socat-exec socat-pipe socat-status socat-forever xinetd-internal xinetd-cat python-forking)
+echo_servers=(tcpserver socat-exec socat-pipe socat-status socat-forever xinetd-internal xinetd-cat python-forking)
+daemons=(busybox-httpd python-forking-http dropbear vsftpd)
+all_servers=("${echo_servers[@]}" "${daemons[@]}")
+group_of() { [[ " ${daemons[*]} " == *" $1 "* ]] && echo daemons || echo echo; }
 
 for arg in "$@"; do
   case "$arg" in
@@ -35,7 +47,7 @@ for arg in "$@"; do
     --seed=*) seed=${arg#--seed=} ;;
     --update-doc) update_doc=1 ;;
     --list) printf '%s\n' "${all_servers[@]}"; exit 0 ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "compat.sh: unknown option $arg (see --help)" >&2; exit 2 ;;
     *) only+=("$arg") ;;
   esac
@@ -105,6 +117,7 @@ EOF
 chmod +x "$work/run-xinetd.sh"
 
 corpus_py="$root/scenarios/testdata/corpus/forking_tcp_server.py"
+daemons_dir="$root/tools/daemons"
 
 # Sets need (a program that must exist), decl (forkcheck's declarations) and
 # cmd (the server command, with forkcheck's {port}) for a server name.
@@ -157,6 +170,40 @@ define() {
       [ -f "$corpus_py" ] || need="$corpus_py"
       decl=(--profile=limit --max-children=40)
       cmd=(/usr/bin/python3 "$corpus_py" '--port={port}') ;;
+    # The daemons: not echo servers, so each is spoken to in its own
+    # protocol; what each declares is what it really has (see
+    # conformance/COMPATIBILITY.md, "Daemons").
+    busybox-httpd)
+      # busybox httpd -f; the wrapper makes the case's directory the document
+      # root, with a 16 MiB large.bin for INTR-3. It has an idle timeout, 60 s
+      # to read a request header (networking/httpd.c HEADER_READ_TIMEOUT), but
+      # --profile=alarm --idle-timeout=60000 is not declared here: ALRM-1 then
+      # runs into forkcheck's own 60 s case budget, and its verdict depends on
+      # a few ms (see conformance/COMPATIBILITY.md, busybox httpd).
+      need=busybox
+      decl=(--protocol=http --http-large-path=/large.bin)
+      cmd=("$daemons_dir/busybox_httpd.sh" '{port}') ;;
+    python-forking-http)
+      # socketserver.ForkingMixIn + http.server.HTTPServer (max_children = 40).
+      need=/usr/bin/python3
+      decl=(--protocol=http --http-large-path=/large.bin --profile=limit --max-children=40)
+      cmd=(/usr/bin/python3 "$daemons_dir/forking_http_server.py" '{port}') ;;
+    dropbear)
+      # An SSH server read up to its banner; at most 5 unauthenticated
+      # sessions per address (default_options.h MAX_UNAUTH_PER_IP), and every
+      # connection of forkcheck's comes from 127.0.0.1. The absolute path
+      # lets the listener re-exec itself for each session (fexecve).
+      need=/usr/sbin/dropbear
+      decl=(--protocol=banner '--banner=^SSH-2\.0-' --profile=limit --max-children=5)
+      cmd=(/usr/sbin/dropbear -F -E -R -P dropbear.pid -p '127.0.0.1:{port}') ;;
+    vsftpd)
+      # An anonymous FTP login, then held idle. idle_session_timeout=3 is
+      # declared as --idle-timeout=3000; --reap-grace=2000 because vsftpd
+      # reaps from its main loop, up to the alarm(1) it arms in its SIGCHLD
+      # handler later (sysutil.c vsf_sysutil_common_sighandler()).
+      need=/usr/sbin/vsftpd
+      decl=("--protocol=exchange:$daemons_dir/ftp.exchange" --profile=alarm --idle-timeout=3000 --reap-grace=2000)
+      cmd=("$daemons_dir/vsftpd.sh" '{port}' -oidle_session_timeout=3) ;;
   esac
 }
 
@@ -194,17 +241,22 @@ version_of() {
     socat-*) dpkg-query -W -f='socat ${Version}' socat 2>/dev/null || true ;;
     xinetd-*) dpkg-query -W -f='xinetd ${Version}' xinetd 2>/dev/null || true ;;
     python-*) dpkg-query -W -f='python3.11 ${Version}' python3.11-minimal 2>/dev/null || /usr/bin/python3 --version 2>&1 || true ;;
+    busybox-*) dpkg-query -W -f='busybox ${Version}' busybox 2>/dev/null || true ;;
+    dropbear) dpkg-query -W -f='dropbear-bin ${Version}' dropbear-bin 2>/dev/null || true ;;
+    vsftpd) dpkg-query -W -f='vsftpd ${Version}' vsftpd 2>/dev/null || true ;;
   esac
 }
 
 status=0
 : > "$out/runs.tsv"
+rm -f "$out/table.md" "$out/table-daemons.md"
 for name in "${only[@]}"; do
   define "$name"
+  group=$(group_of "$name")
   rm -f "$out/$name.json" "$out/$name.txt"
   if ! command -v "$need" >/dev/null 2>&1 && [ ! -e "$need" ]; then
     echo "compat.sh: $name: skipped ($need is not installed)" >&2
-    printf '%s\tskipped\t%s is not installed\t\n' "$name" "$need" >> "$out/runs.tsv"
+    printf '%s\t%s\tskipped\t%s is not installed\t\n' "$group" "$name" "$need" >> "$out/runs.tsv"
     continue
   fi
   printf 'compat.sh: %s: forkcheck --seed=%s %s -- %s\n' "$name" "$seed" "${decl[*]}" "${cmd[*]}" >&2
@@ -224,12 +276,12 @@ for name in "${only[@]}"; do
     status=2
   fi
   shown_cmd=$(printf '%s ' "${cmd[@]}" | sed -e "s#$work/#tools/compat.sh:#" -e "s#$root/##g")
-  shown_decl=$(printf "'%s' " "${decl[@]}")
+  shown_decl=$(printf "'%s' " "${decl[@]}" | sed -e "s#$root/##g")
   [ ${#decl[@]} -eq 0 ] && shown_decl=
   case "$rc" in
-    0|1) printf '%s\tran\t%s\t%s\t%s\t%s\n' "$name" "$(version_of "$name")" "$rc" "$shown_decl" "${shown_cmd% }" >> "$out/runs.tsv" ;;
+    0|1) printf '%s\t%s\tran\t%s\t%s\t%s\t%s\n' "$group" "$name" "$(version_of "$name")" "$rc" "$shown_decl" "${shown_cmd% }" >> "$out/runs.tsv" ;;
     *) echo "compat.sh: $name: forkcheck exited $rc; see $out/$name.txt" >&2
-       printf '%s\terror\tforkcheck exited %s\t\n' "$name" "$rc" >> "$out/runs.tsv"
+       printf '%s\t%s\terror\tforkcheck exited %s\t\n' "$group" "$name" "$rc" >> "$out/runs.tsv"
        status=2 ;;
   esac
 done
@@ -238,93 +290,118 @@ kit_rev=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)
 [ -n "$(git -C "$root" status --porcelain --untracked-files=no 2>/dev/null)" ] && kit_rev="$kit_rev+local changes"
 
 python3 - "$out" "$seed" "$kit_rev" <<'PY'
-import json, os, sys
+import json, os, re, sys
 
 out, seed, kit_rev = sys.argv[1], sys.argv[2], sys.argv[3]
-runs = []
+# One table per group: the echo servers (table.md) and the daemons spoken to
+# in other protocols (table-daemons.md), each with its own rows and columns.
+groups = {}
 for line in open(os.path.join(out, "runs.tsv")):
     fields = line.rstrip("\n").split("\t")
-    runs.append(fields)
+    groups.setdefault(fields[0], []).append(fields[1:])
 
-reports, rows = {}, []
-for fields in runs:
-    name, state = fields[0], fields[1]
-    path = os.path.join(out, name + ".json")
-    if state == "ran" and os.path.exists(path):
-        reports[name] = json.load(open(path))
+def protocol_of(decl):
+    m = re.search(r"--protocol=([^' ]+)", decl)
+    if not m:
+        return "echo"
+    p = m.group(1)
+    return "exchange:" + os.path.basename(p[len("exchange:"):]) if p.startswith("exchange:") else p
+
+def tabulate(group, runs, table_file):
+    reports, rows = {}, []
+    for fields in runs:
+        name, state = fields[0], fields[1]
+        path = os.path.join(out, name + ".json")
+        if state == "ran" and os.path.exists(path):
+            reports[name] = json.load(open(path))
+            for r in reports[name]["results"]:
+                key = (r["id"], r["level"], r["profile"])
+                if key not in rows:
+                    rows.append(key)
+
+    names = [f[0] for f in runs]
+    def cell(name, rid):
+        if name not in reports:
+            return "–"
         for r in reports[name]["results"]:
-            key = (r["id"], r["level"], r["profile"])
-            if key not in rows:
-                rows.append(key)
-
-names = [f[0] for f in runs]
-def cell(name, rid):
-    if name not in reports:
+            if r["id"] == rid:
+                return r["status"].upper()
         return "–"
-    for r in reports[name]["results"]:
-        if r["id"] == rid:
-            return r["status"].upper()
-    return "–"
 
-def summary(name):
-    fields = next(f for f in runs if f[0] == name)
-    if name not in reports:
-        return fields[1] + (": " + fields[2] if len(fields) > 2 and fields[2] else "")
-    s = reports[name]["summary"]
-    return "%s pass, %s fail, %s skip" % (s.get("passed", "?"), s.get("failed", "?"), s.get("skipped", "?"))
+    def summary(name):
+        fields = next(f for f in runs if f[0] == name)
+        if name not in reports:
+            return fields[1] + (": " + fields[2] if len(fields) > 2 and fields[2] else "")
+        s = reports[name]["summary"]
+        return "%s pass, %s fail, %s skip" % (s.get("passed", "?"), s.get("failed", "?"), s.get("skipped", "?"))
 
-# Terminal: compact, one column per server.
-width = max(8, max(len(n) for n in names) + 1) if names else 8
-short = lambda s: {"PASS": "pass", "FAIL": "FAIL", "SKIP": "skip"}.get(s, s)
-print("%-16s" % "requirement" + "".join("%-*s" % (width, n) for n in names))
-for rid, level, profile in rows:
-    print("%-16s" % ("%s %s" % (rid, level)) + "".join("%-*s" % (width, short(cell(n, rid))) for n in names))
-for n in names:
-    print("%s: %s" % (n, summary(n)))
-
-# Markdown section for conformance/COMPATIBILITY.md.
-md = []
-md.append("Seed %s, forkcheck at %s. Cells: PASS, FAIL, SKIP (not applicable: profile not "
-          "declared, or the kit could not provoke the situation; see the text reports)." % (seed, kit_rev))
-md.append("")
-md.append("| requirement | level | profile | " + " | ".join(names) + " |")
-md.append("|---|---|---|" + "---|" * len(names))
-for rid, level, profile in rows:
-    cells = []
+    # Terminal: compact, one column per server.
+    width = max(8, max(len(n) for n in names) + 1) if names else 8
+    short = lambda s: {"PASS": "pass", "FAIL": "FAIL", "SKIP": "skip"}.get(s, s)
+    print("%-16s" % "requirement" + "".join("%-*s" % (width, n) for n in names))
+    for rid, level, profile in rows:
+        print("%-16s" % ("%s %s" % (rid, level)) + "".join("%-*s" % (width, short(cell(n, rid))) for n in names))
     for n in names:
-        c = cell(n, rid)
-        cells.append("**FAIL**" if c == "FAIL" else c)
-    md.append("| [%s](SPEC.md#%s) | %s | %s | %s |" % (rid, rid.lower(), level, profile, " | ".join(cells)))
-md.append("| *summary* | | | " + " | ".join(summary(n) for n in names) + " |")
-md.append("")
-md.append("Servers as run (`{port}` is forkcheck's; each with `--seed=%s --json=OUT/NAME.json`):" % seed)
-md.append("")
-for f in runs:
-    name = f[0]
-    if f[1] == "ran":
-        version, rc, decl, cmd = f[2], f[3], f[4], f[5]
-        md.append("- **%s** (%s): `forkcheck %s-- %s` (exit %s)" % (name, version or "?", decl, cmd, rc))
-    else:
-        md.append("- **%s**: %s" % (name, f[1] + (": " + f[2] if len(f) > 2 and f[2] else "")))
-open(os.path.join(out, "table.md"), "w").write("\n".join(md) + "\n")
+        print("%s: %s" % (n, summary(n)))
+    print()
+
+    # Markdown section for conformance/COMPATIBILITY.md.
+    md = []
+    md.append("Seed %s, forkcheck at %s. Cells: PASS, FAIL, SKIP (not applicable: profile not "
+              "declared%s, or the kit could not provoke the situation; see the text reports)."
+              % (seed, kit_rev, ", the protocol cannot give what the check needs" if group == "daemons" else ""))
+    md.append("")
+    md.append("| requirement | level | profile | " + " | ".join(names) + " |")
+    md.append("|---|---|---|" + "---|" * len(names))
+    if group == "daemons":
+        protocols = [protocol_of(f[4]) if f[1] == "ran" else "–" for f in runs]
+        md.append("| *protocol* | | | " + " | ".join("`%s`" % p if p != "–" else p for p in protocols) + " |")
+    for rid, level, profile in rows:
+        cells = []
+        for n in names:
+            c = cell(n, rid)
+            cells.append("**FAIL**" if c == "FAIL" else c)
+        md.append("| [%s](SPEC.md#%s) | %s | %s | %s |" % (rid, rid.lower(), level, profile, " | ".join(cells)))
+    md.append("| *summary* | | | " + " | ".join(summary(n) for n in names) + " |")
+    md.append("")
+    md.append("Servers as run (`{port}` is forkcheck's; each with `--seed=%s --json=OUT/NAME.json`):" % seed)
+    md.append("")
+    for f in runs:
+        name = f[0]
+        if f[1] == "ran":
+            version, rc, decl, cmd = f[2], f[3], f[4], f[5]
+            md.append("- **%s** (%s): `forkcheck %s-- %s` (exit %s)" % (name, version or "?", decl, cmd, rc))
+        else:
+            md.append("- **%s**: %s" % (name, f[1] + (": " + f[2] if len(f) > 2 and f[2] else "")))
+    open(os.path.join(out, table_file), "w").write("\n".join(md) + "\n")
+
+for group, table_file in (("echo", "table.md"), ("daemons", "table-daemons.md")):
+    if group in groups:
+        tabulate(group, groups[group], table_file)
 PY
 
 if [ "$update_doc" = 1 ]; then
   doc="$root/conformance/COMPATIBILITY.md"
-  python3 - "$doc" "$out/table.md" <<'PY'
-import sys
-doc, table = sys.argv[1], sys.argv[2]
-begin = "<!-- compat.sh: generated begin -->"
-end = "<!-- compat.sh: generated end -->"
+  python3 - "$doc" "$out" <<'PY'
+import os, sys
+doc, out = sys.argv[1], sys.argv[2]
 text = open(doc).read()
-if begin not in text or end not in text:
-    sys.exit("compat.sh: %s has no generated-section markers" % doc)
-head, rest = text.split(begin, 1)
-_, tail = rest.split(end, 1)
-open(doc, "w").write(head + begin + "\n" + open(table).read() + end + tail)
+# Each group's table replaces its own section; a group none of whose
+# servers ran this time (compat.sh SERVER...) keeps its section.
+for table_file, marker in (("table.md", "compat.sh: generated"), ("table-daemons.md", "compat.sh: generated daemons")):
+    table = os.path.join(out, table_file)
+    if not os.path.exists(table):
+        continue
+    begin, end = "<!-- %s begin -->" % marker, "<!-- %s end -->" % marker
+    if begin not in text or end not in text:
+        sys.exit("compat.sh: %s has no '%s' section markers" % (doc, marker))
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    text = head + begin + "\n" + open(table).read() + end + tail
+open(doc, "w").write(text)
 PY
   echo "compat.sh: updated $doc" >&2
 fi
 
-echo "compat.sh: reports in $out (table.md, NAME.json, NAME.txt)" >&2
+echo "compat.sh: reports in $out (table.md, table-daemons.md, NAME.json, NAME.txt)" >&2
 exit "$status"
