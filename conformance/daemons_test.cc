@@ -111,7 +111,9 @@ void ExpectEvidence(const Checked& run, const std::string& id, const std::string
 // (SIGCHLD ignored); its reply of a large file survives a SIGCHLD storm on
 // the child. On EMFILE its accept loop retries at once (`if (n < 0)
 // continue;` in mini_httpd()): a spin, a SHOULD failure, so forkcheck still
-// exits 0.
+// exits 0. forkcheck sees the spin as the CPU share the daemon takes (over
+// 20 %): with the machine's cores taken by other work (load averages in the
+// hundreds) busybox got 15-17 % and passed, hence the test is exclusive.
 TEST_F(DaemonsTest, BusyboxHttpdServesAndReapsButSpinsOnEmfile) {
   RequireInstalled("/bin/busybox", "busybox");
   if (HasFatalFailure()) return;

@@ -1,5 +1,6 @@
 #include "conformance/suite.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -51,6 +52,8 @@ CaseConfig ConfigFor(const RunnerOptions& options, const StatusParser* status) {
   config.spec.start_timeout = Scaled(Millis(5000));
   config.declared = options.declared;
   config.status = status;
+  // A check of a long idle timeout (busybox httpd's 60 s) waits past it.
+  config.case_budget = std::max(config.case_budget, Millis(3 * options.declared.idle_timeout_ms + 10000));
   return config;
 }
 
@@ -182,7 +185,7 @@ RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, con
       done(i, RunCase(*jobs[i].scenario, config));
     }
   } else {
-    CasePool pool(options.argv, options.jobs, Scaled(CaseConfig{}.case_budget) + Scaled(Millis(30000)));
+    CasePool pool(options.argv, options.jobs, Scaled(ConfigFor(options, status).case_budget) + Scaled(Millis(30000)));
     pool.Run(jobs, started, done);
     KillAllDescendants(Scaled(Millis(10000)));
   }

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <vector>
 
+#include "conformance/harness/deadline.h"
+
 namespace forkcheck {
 namespace {
 
@@ -69,14 +71,16 @@ std::unique_ptr<PidsCgroup> PidsCgroup::Create(pid_t server, std::string* why) {
   return group;
 }
 
+// rmdir needs an empty group: every task is handed back to the root. A
+// task that is exiting cannot move and keeps the group busy until it is
+// gone, so this retries until the deadline.
 PidsCgroup::~PidsCgroup() {
-  // rmdir needs an empty group: hand every task back to the root first.
-  for (int round = 0; round < 20; ++round) {
-    std::vector<std::string> pids = Lines(path_ + "/cgroup.procs");
-    if (pids.empty()) break;
-    for (const std::string& pid : pids) WriteFile(root_ + "/cgroup.procs", pid, nullptr);
-  }
-  rmdir(path_.c_str());
+  PollUntil(
+      [&] {
+        for (const std::string& pid : Lines(path_ + "/cgroup.procs")) WriteFile(root_ + "/cgroup.procs", pid, nullptr);
+        return rmdir(path_.c_str()) == 0 || errno == ENOENT;
+      },
+      Scaled(Millis(3000)), Millis(2));
 }
 
 // 0, not pids.current: a session child still exiting would free a slot
