@@ -620,16 +620,23 @@ def time_kit(cfg, forkcheck, tmp, log):
             wall = time.monotonic() - start
             rc = proc.poll()
             kill_group(proc, grace=5)
-        summary, server = "", ""
+        summary, server, failures, in_failure = "", "", [], False
         with open(out_path, errors="replace") as f:
             for line in f:
+                if re.match(r"(FAIL|BLOCK)\s", line):
+                    failures.append(line.strip())
+                    in_failure = True
+                elif in_failure and line.startswith(" ") and "evidence:" in line:
+                    failures.append(line.strip())
+                elif not line.startswith(" "):
+                    in_failure = False
                 if line.startswith("summary:"):
                     summary = line.strip()
                 if not server and line.startswith("forkcheck: ") and "reference_server" in line:
                     server = "reference_server " + line.split("reference_server", 1)[1].strip()
         runs.append({"label": name, "args": " ".join(cfg.kit_args + extra), "wall_s": wall, "rc": rc,
                      "timed_out": timed_out, "summary": summary,
-                     "server": server})
+                     "server": server, "failures": failures[:6]})
         log("  %.1f s, exit %s: %s" % (wall, rc, summary))
     return runs
 
@@ -861,6 +868,14 @@ def build_report(suite, cfg, facts, kit_runs, wall_s, started_at):
                      str(run["rc"]), run["summary"].replace("summary: ", "") or "(no summary line)"])
     add(md_table(["run", "wall time", "exit", "summary"], rows))
     add("")
+    for run in kit_runs:
+        if run.get("failures"):
+            add("Not conforming in `forkcheck %s` (the kit's own output):" % (run["args"] or "(defaults)"))
+            add("")
+            add("```")
+            lines.extend(x[:300] for x in run["failures"])
+            add("```")
+            add("")
 
     add("## Servers and how they were run")
     add("")

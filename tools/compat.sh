@@ -177,9 +177,9 @@ define() {
       # busybox httpd -f; the wrapper makes the case's directory the document
       # root, with a 16 MiB large.bin for INTR-3. It has an idle timeout, 60 s
       # to read a request header (networking/httpd.c HEADER_READ_TIMEOUT), but
-      # --profile=alarm --idle-timeout=60000 is not declared here: ALRM-1 then
-      # runs into forkcheck's own 60 s case budget, and its verdict depends on
-      # a few ms (see conformance/COMPATIBILITY.md, busybox httpd).
+      # --profile=alarm --idle-timeout=60000 is not declared here: ALRM-1
+      # alone would take over a minute (conformance/COMPATIBILITY.md, busybox
+      # httpd, says how it goes).
       need=busybox
       decl=(--protocol=http --http-large-path=/large.bin)
       cmd=("$daemons_dir/busybox_httpd.sh" '{port}') ;;
