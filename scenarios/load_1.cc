@@ -25,10 +25,13 @@ constexpr int kSessionsPerClient = 500;
 // waiting for the answer. A client connects only while at most one connection waits in the
 // accept queue, so the load runs at the server's pace and a server with a
 // short backlog (socat's 5) drops no SYN; the whole load has one deadline.
+// A queue that does not move for 5 s means the server stopped accepting:
+// the load ends there instead of at its deadline.
 void RunClient(const Sut& sut, int sessions, const Deadline& deadline, std::atomic<int>* done,
                std::atomic<int>* refused) {
   for (int i = 0; i < sessions && !deadline.Expired(); ++i) {
-    if (!PollUntil([&] { return AcceptQueueLength(sut.port()).value_or(0) < 2; }, deadline.Remaining(), Millis(1)))
+    Millis stall = std::min(Scaled(Millis(5000)), deadline.Remaining());
+    if (!PollUntil([&] { return AcceptQueueLength(sut.port()).value_or(0) < 2; }, stall, Millis(1)))
       return;
     auto pending = StartExchange(sut, std::min(Scaled(Millis(2000)), deadline.Remaining()));
     if (!pending) {
@@ -82,7 +85,9 @@ Outcome Run(Context& context) {
   if (done < kClients * kSessionsPerClient)
     return Outcome::Fail("only " + std::to_string(done.load()) + " of " + std::to_string(kClients * kSessionsPerClient) +
                          " short sessions got through in " + std::to_string(static_cast<int>(MillisSince(start) / 1000)) +
-                         " s (" + std::to_string(refused.load()) + " connections refused): the server stopped accepting");
+                         " s (" + std::to_string(refused.load()) + " connections refused, " +
+                         std::to_string(AcceptQueueLength(context.sut.port()).value_or(0)) +
+                         " waiting in its accept queue): the server stopped accepting");
   // The kernel queues what the server has not accepted yet: the load is
   // over when the queue is empty and every child has ended.
   uint16_t port = context.sut.port();
