@@ -6,6 +6,7 @@
 #include "conformance/harness/deadline.h"
 #include "conformance/harness/own_children.h"
 #include "conformance/harness/sut.h"
+#include "conformance/l10n/language.h"
 #include "conformance/options.h"
 #include "conformance/progress.h"
 #include "conformance/suite.h"
@@ -64,9 +65,11 @@ int RunOneCase(const RunnerOptions& options) {
 }
 
 int Main(int argc, char** argv) {
+  std::string language_note = SetUpLanguage(LangArgument(argc, argv));
   int exit_code = kExitUsage;
   std::optional<RunnerOptions> options = ParseOptions(argc, argv, &exit_code);
   if (!options) return exit_code;
+  if (!language_note.empty() && options->internal_case.empty()) std::cerr << language_note << "\n";
   // Ctrl-C or a CI timeout must not leave the server under test running.
   KillDescendantsOnTermination();
   if (options->fuzz) return Fuzz(*options);

@@ -90,6 +90,11 @@ void AddDeclarations(CLI::App* app, RunnerOptions* options, std::string* profile
   app->add_option("--seed", options->seed, "seed for payloads and schedules (printed in every report)");
   app->add_option("--timeout-scale", options->timeout_scale, "multiply every deadline by F")
       ->check(CLI::Range(0.1, 100.0));
+  // Read before parsing (SetUpLanguage), so --help is already in it.
+  app->add_option("--lang", options->lang,
+                  "the language of the messages: en or ko (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG); "
+                  "IDs, levels, statuses and JSON keys stay English")
+      ->check(CLI::IsMember({"en", "ko"}));
   app->add_option("command", options->command, "the server command, after --");
 }
 

@@ -24,6 +24,7 @@ struct RunnerOptions {
   int repeat = 1;
   int jobs = 1;  // cases run side by side (--jobs; default: the number of cores)
   std::vector<std::string> argv;  // this run's own command line, for the case processes
+  std::string lang;               // --lang (already applied by SetUpLanguage)
   // Set in a case process (--internal-case): run this one case and print
   // its result as JSON.
   std::string internal_case;
