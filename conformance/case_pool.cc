@@ -12,6 +12,7 @@
 #include "conformance/case_wire.h"
 #include "conformance/harness/describe_status.h"
 #include "conformance/harness/own_children.h"
+#include "conformance/l10n/tr.h"
 
 namespace forkcheck {
 namespace {
@@ -63,8 +64,10 @@ CaseResult CasePool::Collect(Running& running, const CaseJob& job) {
   if (result) return *result;
   CaseResult failed;
   failed.scenario = job.scenario;
-  failed.outcome = Outcome::Fail("kit error: the case process " +
-                                 (status ? DescribeWaitStatus(*status) : std::string("did not end")) + "; " + error);
+  // TRANSLATORS: {0} is how the case process ended ("exited with status 1"); {1} why it gave no result.
+  failed.outcome =
+      Outcome::Fail(status ? Say("kit error: the case process {0}; {1}", DescribeWaitStatus(*status), error)
+                           : Say("kit error: the case process did not end; {0}", error));
   return failed;
 }
 
@@ -99,7 +102,7 @@ void CasePool::Run(const std::vector<CaseJob>& jobs, const std::function<void(si
     if (!Start(i, jobs[i], &running)) {
       CaseResult failed;
       failed.scenario = jobs[i].scenario;
-      failed.outcome = Outcome::Fail(std::string("kit error: cannot start a case process: ") + std::strerror(errno));
+      failed.outcome = Outcome::Fail(Say("kit error: cannot start a case process: {0}", std::strerror(errno)));
       done(i, failed);
       continue;
     }

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "conformance/l10n/tr.h"
+
 namespace forkcheck {
 namespace {
 
@@ -41,7 +43,7 @@ std::optional<CaseResult> CaseResultFromJson(const std::string& text, std::strin
     json document = json::parse(text);
     CaseResult result;
     result.scenario = FindScenario(document.at("id").get<std::string>());
-    if (result.scenario == nullptr) throw std::runtime_error("unknown requirement " + document.at("id").dump());
+    if (result.scenario == nullptr) throw std::runtime_error(Say("unknown requirement {0}", document.at("id").dump()));
     result.outcome = {static_cast<Verdict>(document.at("verdict").get<int>()), document.at("evidence"),
                       document.at("blocked_by")};
     result.duration_ms = document.at("duration_ms");
@@ -53,7 +55,7 @@ std::optional<CaseResult> CaseResultFromJson(const std::string& text, std::strin
     for (const json& event : document.at("events")) result.events.push_back(EventFromJson(event));
     return result;
   } catch (const std::exception& problem) {
-    *error = std::string("a case process handed back no result: ") + problem.what();
+    *error = Say("a case process handed back no result: {0}", problem.what());
     return std::nullopt;
   }
 }

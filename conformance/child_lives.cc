@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "conformance/l10n/tr.h"
 #include "conformance/markup.h"
 
 namespace forkcheck {
@@ -135,16 +136,20 @@ std::string OmittedNote(const std::vector<ChildLife>& omitted, double case_end_m
     else longest = std::max(longest, life.exited_ms < 0 ? 2.0 : life.ZombieMs(case_end_ms));
   }
   size_t reaped = omitted.size() - never - running - torn_down - not_due;
-  std::string note = std::to_string(omitted.size()) + " more children not drawn: ";
-  if (reaped == omitted.size()) return note + "all reaped within " + Decimal1(longest) + " ms";
+  // TRANSLATORS: under a timeline whose lanes could not show every child; {1} is a time in ms.
+  if (reaped == omitted.size())
+    return Say("{0} more children not drawn: all reaped within {1} ms", omitted.size(), Decimal1(longest));
   std::vector<std::string> parts;
-  if (never > 0) parts.push_back(std::to_string(never) + " never reaped");
-  if (running > 0) parts.push_back(std::to_string(running) + " still running at the end");
-  if (torn_down > 0) parts.push_back(std::to_string(torn_down) + " alive at the teardown");
-  if (not_due > 0) parts.push_back(std::to_string(not_due) + " zombies at the end, within the reap grace");
-  if (reaped > 0) parts.push_back(std::to_string(reaped) + " reaped within " + Decimal1(longest) + " ms");
-  for (size_t i = 0; i < parts.size(); ++i) note += (i > 0 ? ", " : "") + parts[i];
-  return note;
+  // TRANSLATORS: the parts of "N more children not drawn: ...", joined by ", ".
+  if (never > 0) parts.push_back(Say("{0} never reaped", never));
+  if (running > 0) parts.push_back(Say("{0} still running at the end", running));
+  if (torn_down > 0) parts.push_back(Say("{0} alive at the teardown", torn_down));
+  if (not_due > 0) parts.push_back(Say("{0} zombies at the end, within the reap grace", not_due));
+  if (reaped > 0) parts.push_back(Say("{0} reaped within {1} ms", reaped, Decimal1(longest)));
+  std::string list;
+  for (size_t i = 0; i < parts.size(); ++i) list += (i > 0 ? ", " : "") + parts[i];
+  // TRANSLATORS: {1} is a list such as "20 never reaped, 40 reaped within 1 ms".
+  return Say("{0} more children not drawn: {1}", omitted.size(), list);
 }
 
 }  // namespace forkcheck

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 
 namespace forkcheck {
@@ -22,9 +23,9 @@ std::string ParseLine(const std::string& raw, Expectations* into) {
   std::string id;
   words >> id;
   std::string reason = Trim(line.substr(id.size()));
-  if (FindScenario(id) == nullptr) return "unknown requirement '" + id + "' (see forkcheck --list)";
-  if (reason.empty()) return "no reason after " + id + " (expected 'ID reason...')";
-  if (!into->reasons.emplace(id, reason).second) return id + " is listed twice";
+  if (FindScenario(id) == nullptr) return Say("unknown requirement '{0}' (see forkcheck --list)", id);
+  if (reason.empty()) return Say("no reason after {0} (expected 'ID reason...')", id);
+  if (!into->reasons.emplace(id, reason).second) return Say("{0} is listed twice", id);
   return "";
 }
 
@@ -33,7 +34,7 @@ std::string ParseLine(const std::string& raw, Expectations* into) {
 std::optional<Expectations> LoadExpectations(const std::string& path, std::string* error) {
   std::ifstream in(path);
   if (!in) {
-    *error = "cannot read the expectations file " + path;
+    *error = Say("cannot read the expectations file {0}", path);
     return std::nullopt;
   }
   Expectations expectations;

@@ -7,6 +7,7 @@
 #include "conformance/harness/own_children.h"
 #include "conformance/harness/sut.h"
 #include "conformance/l10n/language.h"
+#include "conformance/l10n/tr.h"
 #include "conformance/options.h"
 #include "conformance/progress.h"
 #include "conformance/suite.h"
@@ -26,9 +27,10 @@ std::string Join(const std::vector<std::string>& words) {
 }
 
 int Fuzz(const RunnerOptions& options) {
-  if (options.command.empty()) return Usage("no server command given and the bundled reference server was not found");
+  if (options.command.empty())
+    return Usage(Tr("no server command given and the bundled reference server was not found"));
   if (ResolveProgram(options.command[0]).empty())
-    return Usage("command not found or not executable: " + options.command[0]);
+    return Usage(Say("command not found or not executable: {0}", options.command[0]));
   SetTimeoutScale(options.timeout_scale);
   FuzzOptions fuzz;
   fuzz.argv = options.command;
@@ -55,7 +57,8 @@ int RunOneCase(const RunnerOptions& options) {
   const Scenario* scenario = FindScenario(options.internal_case);
   std::string error;
   std::unique_ptr<StatusParser> status = StatusParser::Create(options.declared.status_pattern, &error);
-  if (scenario == nullptr || !status) return Usage("--internal-case: no such case " + options.internal_case + error);
+  if (scenario == nullptr || !status)
+    return Usage(Say("--internal-case: no such case {0}{1}", options.internal_case, error));
   SetTimeoutScale(options.timeout_scale);
   BecomeSubreaper();
   CaseConfig config = ConfigFor(options, status.get());
@@ -79,11 +82,12 @@ int Main(int argc, char** argv) {
     return kExitAllMustPass;
   }
   if (options->command.empty())
-    return Usage("no server command given and the bundled reference server was not found "
-                 "(build it: bazel build //src:reference_server, or set FORKCHECK_REFERENCE_SERVER)");
+    return Usage(
+        Tr("no server command given and the bundled reference server was not found "
+           "(build it: bazel build //src:reference_server, or set FORKCHECK_REFERENCE_SERVER)"));
   if (ResolveProgram(options->command[0]).empty())
-    return Usage("command not found or not executable: " + options->command[0]);
-  if (SelectScenarios(*options).empty()) return Usage("--only/--skip select no requirement (see --list)");
+    return Usage(Say("command not found or not executable: {0}", options->command[0]));
+  if (SelectScenarios(*options).empty()) return Usage(Tr("--only/--skip select no requirement (see --list)"));
   std::string error;
   std::unique_ptr<StatusParser> status = StatusParser::Create(options->declared.status_pattern, &error);
   if (!status) return Usage(error);
@@ -95,10 +99,9 @@ int Main(int argc, char** argv) {
   }
   SetTimeoutScale(options->timeout_scale);
   BecomeSubreaper();
+  std::vector<std::string> profiles(options->declared.profiles.begin(), options->declared.profiles.end());
   std::cout << "forkcheck: " << Join(options->command) << "\n"
-            << "profiles: ";
-  for (const std::string& profile : options->declared.profiles) std::cout << profile << " ";
-  std::cout << "| seed " << options->seed << "\n\n";
+            << Say("profiles: {0} | seed {1}", Join(profiles), options->seed) << "\n\n";
   TerminalStyle style = DetectStyle();
   RunReport report = RunSuite(*options, status.get(), expected, std::cout, style);
   PrintSummary(std::cout, report, style.color);

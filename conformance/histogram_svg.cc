@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "conformance/l10n/tr.h"
 #include "conformance/markup.h"
 
 namespace forkcheck {
@@ -71,10 +72,6 @@ std::string Text(const char* cls, double x, double y, const std::string& text) {
          EscapeMarkup(text) + "</text>";
 }
 
-std::string Plural(int count, const char* one, const char* many) {
-  return std::to_string(count) + " " + (count == 1 ? one : many);
-}
-
 std::string Bars(const Layout& layout, int grace_ms) {
   std::string svg;
   double width = layout.Slot() - 3;
@@ -84,17 +81,20 @@ std::string Bars(const Layout& layout, int grace_ms) {
     double x = layout.X(i) + 1.5;
     std::string range = Decimal1(layout.edges[i]) + "–" + Decimal1(layout.edges[i + 1]) + " ms";
     if (bin.within > 0)
+      // TRANSLATORS: a bar of the zombie lifetime histogram; {1} is a range "2–5 ms".
       svg += Rect("within", x, layout.Y(bin.within), width, layout.Base() - layout.Y(bin.within),
-                  Plural(bin.within, "zombie", "zombies") + " lived " + range);
+                  SayN("{0} zombie lived {1}", "{0} zombies lived {1}", bin.within, bin.within, range));
     if (bin.late > 0)
-      svg += Rect("late", x, layout.Y(bin.Total()), width, layout.Y(bin.within) - layout.Y(bin.Total()),
-                  Plural(bin.late, "zombie", "zombies") + " lived " + range + ", longer than the reap grace (" +
-                      std::to_string(grace_ms) + " ms)");
+      svg +=
+          Rect("late", x, layout.Y(bin.Total()), width, layout.Y(bin.within) - layout.Y(bin.Total()),
+               SayN("{0} zombie lived {1}, longer than the reap grace ({2} ms)",
+                    "{0} zombies lived {1}, longer than the reap grace ({2} ms)", bin.late, bin.late, range, grace_ms));
     svg += Text("count", x + width / 2, layout.Y(bin.Total()) - 3, std::to_string(bin.Total()));
   }
   if (layout.unseen > 0) {
     svg += Rect("unseen", kLeft + 1.5, layout.Y(layout.unseen), width, layout.Base() - layout.Y(layout.unseen),
-                Plural(layout.unseen, "child", "children") + " reaped before a 2 ms sample saw them a zombie");
+                SayN("{0} child reaped before a 2 ms sample saw them a zombie",
+                     "{0} children reaped before a 2 ms sample saw them a zombie", layout.unseen, layout.unseen));
     svg += Text("count", kLeft + 1.5 + width / 2, layout.Y(layout.unseen) - 3, std::to_string(layout.unseen));
   }
   return svg;
@@ -112,10 +112,12 @@ std::string Axes(const Layout& layout) {
   svg = grid + "\"/>" + svg;
   for (size_t i = 0; i < layout.edges.size(); ++i)
     svg += Text("xtick", layout.X(i), layout.Base() + 14, Decimal1(layout.edges[i]));
-  if (layout.unseen > 0) svg += Text("xtick", kLeft + layout.Slot() / 2, layout.Base() + 14, "unseen");
-  svg += Text("xtitle", kLeft + (kWidth - kLeft - kRight) / 2, kHeight - 10, "zombie lifetime (ms, log scale)");
+  // TRANSLATORS: the histogram's first bar: children reaped before any sample saw them a zombie.
+  if (layout.unseen > 0) svg += Text("xtick", kLeft + layout.Slot() / 2, layout.Base() + 14, Tr("unseen"));
+  svg += Text("xtitle", kLeft + (kWidth - kLeft - kRight) / 2, kHeight - 10, Tr("zombie lifetime (ms, log scale)"));
+  // TRANSLATORS: the vertical axis of the histogram: how many child processes.
   svg += "<text class=\"ytitle\" transform=\"translate(14 " + Decimal1((layout.Top() + layout.Base()) / 2) +
-         ") rotate(-90)\">children</text>";
+         ") rotate(-90)\">" + EscapeMarkup(Tr("children")) + "</text>";
   return svg;
 }
 
@@ -130,8 +132,8 @@ std::string GraceLine(const Layout& layout, int grace_ms) {
   bool right_half = x > kWidth / 2;
   return "<path class=\"grace\" d=\"M" + Decimal1(x) + " " + Decimal1(layout.Top() - 10) + "V" +
          Decimal1(layout.Base()) + "\"/>" + "<text class=\"gracelbl" + (right_half ? " end" : "") + "\" x=\"" +
-         Decimal1(x + (right_half ? -5 : 5)) + "\" y=\"" + Decimal1(layout.Top() - 2) + "\">reap grace " +
-         std::to_string(grace_ms) + " ms</text>";
+         Decimal1(x + (right_half ? -5 : 5)) + "\" y=\"" + Decimal1(layout.Top() - 2) + "\">" +
+         EscapeMarkup(Say("reap grace {0} ms", grace_ms)) + "</text>";
 }
 
 }  // namespace
@@ -140,8 +142,8 @@ std::string HistogramSvg(const std::vector<double>& lifetimes_ms, int reaped_bef
   if (lifetimes_ms.empty() && reaped_before_seen == 0) return "";
   Layout layout = Bucket(lifetimes_ms, reaped_before_seen, reap_grace_ms);
   return "<svg class=\"histogram\" viewBox=\"0 0 " + Decimal1(kWidth) + " " + Decimal1(kHeight) +
-         "\" role=\"img\" aria-label=\"zombie lifetimes\">" + Axes(layout) + Bars(layout, reap_grace_ms) +
-         GraceLine(layout, reap_grace_ms) + "</svg>";
+         "\" role=\"img\" aria-label=\"" + EscapeMarkup(Tr("zombie lifetimes")) + "\">" + Axes(layout) +
+         Bars(layout, reap_grace_ms) + GraceLine(layout, reap_grace_ms) + "</svg>";
 }
 
 }  // namespace forkcheck

@@ -2,10 +2,12 @@
 
 #include <sys/wait.h>
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
 #include "conformance/harness/describe_status.h"
+#include "conformance/l10n/tr.h"
 
 namespace forkcheck {
 
@@ -36,12 +38,25 @@ std::string Decimal1(double value) {
 }
 
 std::string DescribeStatusWithName(int raw_status) {
-  if (raw_status < 0) return "ended (status unknown)";
+  if (raw_status < 0) return Tr("ended (status unknown)");
   std::string text = DescribeWaitStatus(raw_status);
   if (!WIFSIGNALED(raw_status) || text.find("SIG") != std::string::npos) return text;
-  std::string number = "signal " + std::to_string(WTERMSIG(raw_status));
+  // The name goes after the number: "signal 9 (SIGKILL)". A translated
+  // description may not say "signal": then after the number itself.
+  std::string signo = std::to_string(WTERMSIG(raw_status)), number = "signal " + signo;
   size_t at = text.find(number);
-  if (at != std::string::npos) text.insert(at + number.size(), " (" + SignalName(WTERMSIG(raw_status)) + ")");
+  if (at != std::string::npos) {
+    at += number.size();
+  } else {
+    for (at = text.find(signo); at != std::string::npos; at = text.find(signo, at + 1)) {
+      bool starts = at == 0 || !std::isdigit(static_cast<unsigned char>(text[at - 1]));
+      bool ends =
+          at + signo.size() == text.size() || !std::isdigit(static_cast<unsigned char>(text[at + signo.size()]));
+      if (starts && ends) break;
+    }
+    if (at != std::string::npos) at += signo.size();
+  }
+  if (at != std::string::npos) text.insert(at, " (" + SignalName(WTERMSIG(raw_status)) + ")");
   return text;
 }
 

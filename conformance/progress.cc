@@ -16,11 +16,28 @@ constexpr auto kRedrawEvery = std::chrono::milliseconds(150);
 
 bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
-size_t Columns(const std::string& text) {
-  size_t columns = 0;
-  for (char c : text) columns += !IsContinuationByte(c);
-  return columns;
+// The code point that starts at text[at], and where the next one starts.
+char32_t CodePoint(const std::string& text, size_t at, size_t* next) {
+  auto byte = [&](size_t i) { return static_cast<unsigned char>(text[i]); };
+  unsigned char lead = byte(at);
+  int extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
+  char32_t code = extra == 0 ? lead : lead & (0x3F >> extra);
+  size_t i = at + 1;
+  for (; i < text.size() && IsContinuationByte(text[i]); ++i) code = (code << 6) | (byte(i) & 0x3F);
+  *next = i;
+  return code;
 }
+
+// East Asian wide and fullwidth characters (Hangul, CJK, fullwidth forms).
+size_t CodePointColumns(char32_t c) {
+  bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) || (c >= 0x3041 && c <= 0x33FF) ||
+              (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA960 && c <= 0xA97F) ||
+              (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+              (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
+  return wide ? 2 : 1;
+}
+
+size_t Columns(const std::string& text) { return DisplayColumns(text); }
 
 // Asked at every redraw, so a resized window is followed.
 size_t TerminalColumns() {
@@ -64,14 +81,22 @@ std::string CaseLabel(int index, int total, const std::string& id, const std::st
   return "[" + std::to_string(index) + "/" + std::to_string(total) + "] " + id + " " + title;
 }
 
+size_t DisplayColumns(const std::string& text) {
+  size_t columns = 0;
+  for (size_t at = 0; at < text.size();) columns += CodePointColumns(CodePoint(text, at, &at));
+  return columns;
+}
+
 std::string FitColumns(const std::string& text, size_t columns) {
   if (Columns(text) <= columns) return text;
   if (columns == 0) return "";
-  size_t kept = 0, end = 0;
-  for (; end < text.size(); ++end) {
-    if (IsContinuationByte(text[end])) continue;
-    if (kept == columns - 1) break;
-    ++kept;
+  size_t used = 0, end = 0;
+  while (end < text.size()) {
+    size_t next;
+    size_t width = CodePointColumns(CodePoint(text, end, &next));
+    if (used + width > columns - 1) break;  // one column for the "…"
+    used += width;
+    end = next;
   }
   return text.substr(0, end) + kEllipsis;
 }

@@ -29,7 +29,12 @@ std::string Paint(const std::string& text, Colour colour, bool enabled);
 // "[12/26] REAP-2 reaps every child of a burst"
 std::string CaseLabel(int index, int total, const std::string& id, const std::string& title);
 
-// `text` cut to `columns` characters (UTF-8 aware), ending in "…" when cut.
+// The columns `text` (UTF-8) takes on a terminal: Hangul, CJK and other wide
+// characters take two.
+size_t DisplayColumns(const std::string& text);
+
+// `text` cut to `columns` terminal columns (UTF-8 and wide-character aware),
+// ending in "…" when cut.
 std::string FitColumns(const std::string& text, size_t columns);
 
 // Redraws "\r\x1b[K<label> … 3.1 s" on `out` every 150 ms while a label is

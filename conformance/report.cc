@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "conformance/l10n/tr.h"
+
 namespace forkcheck {
 
 LatencySummary SummarizeLatency(std::vector<double> lifetimes_ms) {
@@ -24,7 +26,14 @@ namespace {
 
 bool Listed(const RequirementResult& result) { return !result.expectation.empty(); }
 
+// gettext gives the catalogue's header for "".
+const char* Translated(const char* text) { return text == nullptr || *text == '\0' ? "" : Tr(text); }
+
 }  // namespace
+
+const char* TitleOf(const Requirement& requirement) { return Translated(requirement.title); }
+
+const char* HintOf(const Requirement& requirement) { return Translated(requirement.hint); }
 
 const char* StatusName(const RequirementResult& result) {
   if (Listed(result) && result.verdict == Verdict::kFail) return "XFAIL";
@@ -76,9 +85,15 @@ std::vector<std::string> Diagnoses(const RunReport& report) {
     if (symptom.ids.size() < 2) continue;
     std::string others;
     for (size_t i = 1; i < symptom.ids.size(); ++i) others += (i > 1 ? ", " : "") + symptom.ids[i];
-    lines.push_back("in " + std::to_string(symptom.ids.size()) + " cases the server " + symptom.death +
-                    (symptom.always_after_child ? ", each time right after one of its children ended" : "") + "; " +
-                    symptom.ids[0] + " showed it first: fix that first (" + others + " failed the same way)");
+    if (symptom.always_after_child)
+      // TRANSLATORS: {1} is how the server ended ("exited with status 1"); {2}, {3} are IDs.
+      lines.push_back(
+          Say("in {0} cases the server {1}, each time right after one of its children ended; "
+              "{2} showed it first: fix that first ({3} failed the same way)",
+              symptom.ids.size(), symptom.death, symptom.ids[0], others));
+    else
+      lines.push_back(Say("in {0} cases the server {1}; {2} showed it first: fix that first ({3} failed the same way)",
+                          symptom.ids.size(), symptom.death, symptom.ids[0], others));
   }
   return lines;
 }

@@ -58,6 +58,11 @@ struct RunReport {
   bool Failed() const { return MustFailures() > 0 || (xpass_fails && UnexpectedPasses() > 0); }
 };
 
+// A requirement's title and hint in the reader's language (the scenario
+// tables mark them with N_); an empty one stays empty.
+const char* TitleOf(const Requirement& requirement);
+const char* HintOf(const Requirement& requirement);
+
 // PASS, FAIL, SKIP, BLOCK, or XFAIL / XPASS for a requirement listed in the
 // expectations file that failed / passed.
 const char* StatusName(const RequirementResult& result);

@@ -3,8 +3,9 @@
 #include <vector>
 
 #include "conformance/histogram_svg.h"
-#include "conformance/report.h"
+#include "conformance/l10n/tr.h"
 #include "conformance/markup.h"
+#include "conformance/report.h"
 #include "conformance/timeline_svg.h"
 
 namespace forkcheck {
@@ -92,19 +93,30 @@ footer{color:var(--muted);font-size:12px;text-align:center;margin-top:24px}
 @media (max-width:800px){.grid2{grid-template-columns:1fr}}
 )";
 
-constexpr const char* kLegend =
-    "<figcaption><span><i class=\"sw\" style=\"background:#7d9fd3\"></i>server</span>"
-    "<span><i class=\"sw\" style=\"background:#a6cfa0\"></i>child running</span>"
-    "<span><i class=\"sw\" style=\"background:#e5323f\"></i>zombie</span>"
-    "<span><i class=\"sw\" style=\"background:#b3001b\"></i>zombie, never reaped</span>"
-    "<span><i class=\"sw\" style=\"background:#24292f;width:3px\"></i>exit 0 / reaped</span>"
-    "<span><i class=\"sw\" style=\"background:#f08c00;width:3px\"></i>exit ≠ 0</span>"
-    "<span><i class=\"sw\" style=\"background:#8250df;width:3px\"></i>killed by a signal / signal sent</span>"
-    "<span><i class=\"sw\" style=\"background:#0969da;width:3px\"></i>connect</span>"
-    "<span><i class=\"sw\" style=\"background:#8c959f;width:3px\"></i>close</span>"
-    "<span><i class=\"sw\" style=\"background:#2da44e;width:3px\"></i>stdout</span>"
-    "<span><i class=\"sw\" style=\"background:#bc4c00;width:3px\"></i>stderr</span>"
-    "<span>hover a mark for details</span></figcaption>";
+// The colours of the timeline, each with what it stands for.
+std::string Legend() {
+  struct Swatch {
+    const char* style;
+    const char* label;
+  };
+  // TRANSLATORS: the legend under a process timeline of the HTML report.
+  const Swatch swatches[] = {{"background:#7d9fd3", N_("server")},
+                             {"background:#a6cfa0", N_("child running")},
+                             {"background:#e5323f", N_("zombie")},
+                             {"background:#b3001b", N_("zombie, never reaped")},
+                             {"background:#24292f;width:3px", N_("exit 0 / reaped")},
+                             {"background:#f08c00;width:3px", N_("exit ≠ 0")},
+                             {"background:#8250df;width:3px", N_("killed by a signal / signal sent")},
+                             {"background:#0969da;width:3px", N_("connect")},
+                             {"background:#8c959f;width:3px", N_("close")},
+                             {"background:#2da44e;width:3px", N_("stdout")},
+                             {"background:#bc4c00;width:3px", N_("stderr")}};
+  std::string legend = "<figcaption>";
+  for (const Swatch& swatch : swatches)
+    legend += std::string("<span><i class=\"sw\" style=\"") + swatch.style + "\"></i>" +
+              EscapeMarkup(Tr(swatch.label)) + "</span>";
+  return legend + "<span>" + EscapeMarkup(Tr("hover a mark for details")) + "</span></figcaption>";
+}
 
 std::string Anchor(const std::string& id) { return "case-" + id; }
 
@@ -137,38 +149,37 @@ std::string Joined(const std::vector<std::string>& items, const char* separator)
 std::string ServerName(const RunReport& report) { return report.sut[0].substr(report.sut[0].rfind('/') + 1); }
 
 const char* VerdictText(const RunReport& report) {
-  if (!report.Failed()) return "CONFORMS";
-  return report.MustFailures() > 0 ? "DOES NOT CONFORM" : "XPASS: UPDATE THE EXPECTATIONS";
-}
-
-std::string Plural(int count, const char* one, const char* many) {
-  return std::to_string(count) + " " + (count == 1 ? one : many);
+  if (!report.Failed()) return Tr("CONFORMS");
+  return report.MustFailures() > 0 ? Tr("DOES NOT CONFORM") : Tr("XPASS: UPDATE THE EXPECTATIONS");
 }
 
 std::string VerdictHeader(const RunReport& report) {
   const char* tone = !report.Failed() ? "ok" : report.MustFailures() > 0 ? "bad" : "warn";
-  std::string why = report.MustFailures() > 0
-                        ? Plural(report.MustFailures(), "MUST requirement failed", "MUST requirements failed")
-                    : report.Failed() ? Plural(report.UnexpectedPasses(), "known failure passed (XPASS)",
-                                               "known failures passed (XPASS)")
-                                      : "every MUST requirement passed";
+  std::string why = report.MustFailures() > 0 ? SayN("{0} MUST requirement failed", "{0} MUST requirements failed",
+                                                     report.MustFailures(), report.MustFailures())
+                    : report.Failed() ? SayN("{0} known failure passed (XPASS)", "{0} known failures passed (XPASS)",
+                                             report.UnexpectedPasses(), report.UnexpectedPasses())
+                                      : std::string(Tr("every MUST requirement passed"));
   std::string server = report.sut.empty() ? "" : ServerName(report) + ": ";
-  return "<header class=\"verdict " + std::string(tone) + "\" id=\"top\">" + Tag("h1", VerdictText(report)) +
-         Tag("p", EscapeMarkup(server) + why + " · " +
-                      Plural(static_cast<int>(report.results.size()), "requirement", "requirements") +
-                      " checked in " + Decimal1(report.duration_ms / 1000) + " s · seed " +
-                      std::to_string(report.seed)) +
-         "</header>";
+  size_t checked = report.results.size();
+  // TRANSLATORS: under the verdict of the HTML report: "7 requirements checked in 12.5 s · seed 42".
+  std::string how = SayN("{0} requirement checked in {1} s · seed {2}", "{0} requirements checked in {1} s · seed {2}",
+                         checked, checked, Decimal1(report.duration_ms / 1000), report.seed);
+  return "<header class=\"verdict " + std::string(tone) + "\" id=\"top\">" +
+         Tag("h1", EscapeMarkup(VerdictText(report))) +
+         Tag("p", EscapeMarkup(server) + EscapeMarkup(why) + " · " + EscapeMarkup(how)) + "</header>";
 }
 
 std::string RunFacts(const RunReport& report) {
   std::string facts = "<dl class=\"facts\">";
-  facts += Tag("dt", "server") + Tag("dd", Tag("code", CommandLine(report.sut)));
-  facts += Tag("dt", "seed") + Tag("dd", Tag("code", std::to_string(report.seed)));
-  facts += Tag("dt", "profiles") + Tag("dd", EscapeMarkup(Joined(report.profiles, ", ")));
-  facts += Tag("dt", "reap grace") + Tag("dd", std::to_string(report.reap_grace_ms) + " ms");
-  facts += Tag("dt", "duration") + Tag("dd", Decimal1(report.duration_ms / 1000) + " s");
-  return Tag("h2", "Run") + facts + "</dl>";
+  // TRANSLATORS: the facts of the run in the HTML report: the server's command line, ...
+  facts += Tag("dt", EscapeMarkup(Tr("server"))) + Tag("dd", Tag("code", CommandLine(report.sut)));
+  facts += Tag("dt", EscapeMarkup(Tr("seed"))) + Tag("dd", Tag("code", std::to_string(report.seed)));
+  facts += Tag("dt", EscapeMarkup(Tr("profiles"))) + Tag("dd", EscapeMarkup(Joined(report.profiles, ", ")));
+  facts += Tag("dt", EscapeMarkup(Tr("reap grace"))) + Tag("dd", std::to_string(report.reap_grace_ms) + " ms");
+  facts += Tag("dt", EscapeMarkup(Tr("duration"))) + Tag("dd", Decimal1(report.duration_ms / 1000) + " s");
+  // TRANSLATORS: a heading of the HTML report: the facts of this run.
+  return Tag("h2", EscapeMarkup(Tr("Run"))) + facts + "</dl>";
 }
 
 std::string Chip(const char* status, int count) {
@@ -194,9 +205,10 @@ std::string Attention(const RunReport& report) {
     if (status != "FAIL" && status != "XPASS" && status != "BLOCK") continue;
     const Requirement& requirement = result.scenario->requirement;
     links += "<li>" + Status(result) + " <a href=\"#" + EscapeMarkup(Anchor(requirement.id)) + "\">" +
-             EscapeMarkup(requirement.id) + "</a> " + EscapeMarkup(requirement.title) + "</li>";
+             EscapeMarkup(requirement.id) + "</a> " + EscapeMarkup(TitleOf(requirement)) + "</li>";
   }
-  return links.empty() ? Tag("p", "Nothing to look at first: no requirement failed or was blocked.", " class=\"calm\"")
+  return links.empty() ? Tag("p", EscapeMarkup(Tr("Nothing to look at first: no requirement failed or was blocked.")),
+                             " class=\"calm\"")
                        : Tag("ul", links, " class=\"attention\"");
 }
 
@@ -211,8 +223,9 @@ std::string ByLevel(const RunReport& report) {
       passed += result.verdict == Verdict::kPass;
     }
     if (checked == 0) continue;
-    line += std::string(line.empty() ? "" : " · ") + "<b>" + LevelName(level) + "</b> " + std::to_string(passed) +
-            " of " + std::to_string(checked) + " passed";
+    line += std::string(line.empty() ? "" : " · ") +
+            // TRANSLATORS: {0} is a level in bold (MUST, SHOULD): "MUST 6 of 6 passed".
+            Say("{0} {1} of {2} passed", std::string("<b>") + LevelName(level) + "</b>", passed, checked);
   }
   return Tag("p", line, " class=\"levels\"");
 }
@@ -222,25 +235,26 @@ std::string Counts(const RunReport& report) {
                       Chip("BLOCK", report.Count(Verdict::kBlocked)) + Chip("SKIP", report.Count(Verdict::kSkip));
   if (report.ExpectedFailures() > 0) chips += Chip("XFAIL", report.ExpectedFailures());
   if (report.UnexpectedPasses() > 0) chips += Chip("XPASS", report.UnexpectedPasses());
-  return Tag("h2", "Requirements") + "<div class=\"chips\">" + chips + "</div>" + StatusBar(report) +
+  return Tag("h2", EscapeMarkup(Tr("Requirements"))) + "<div class=\"chips\">" + chips + "</div>" + StatusBar(report) +
          ByLevel(report) + Attention(report);
 }
 
 std::string TileOf(const std::string& value, const char* label) {
-  return "<div class=\"tile\"><b>" + value + "</b><span>" + label + "</span></div>";
+  return "<div class=\"tile\"><b>" + value + "</b><span>" + EscapeMarkup(label) + "</span></div>";
 }
 
 std::string Latency(const RunReport& report) {
   LatencySummary latency = SummarizeLatency(report.zombie_lifetimes_ms);
-  std::string section = "<section class=\"card\">" + Tag("h2", "Reap latency: how long zombies lived");
+  std::string section =
+      "<section class=\"card\">" + Tag("h2", EscapeMarkup(Tr("Reap latency: how long zombies lived")));
   auto figure = [&](double ms) { return latency.samples == 0 ? std::string("–") : Decimal1(ms) + " ms"; };
   section += "<div class=\"tiles\">" + TileOf(figure(latency.p50), "p50") + TileOf(figure(latency.p99), "p99") +
-             TileOf(figure(latency.max), "max") + TileOf(std::to_string(latency.samples), "zombies timed") +
-             TileOf(std::to_string(report.reaped_before_seen), "reaped before a 2 ms sample") +
-             TileOf(std::to_string(report.reap_grace_ms) + " ms", "reap grace") + "</div>";
+             TileOf(figure(latency.max), Tr("max")) + TileOf(std::to_string(latency.samples), Tr("zombies timed")) +
+             TileOf(std::to_string(report.reaped_before_seen), Tr("reaped before a 2 ms sample")) +
+             TileOf(std::to_string(report.reap_grace_ms) + " ms", Tr("reap grace")) + "</div>";
   std::string plot = HistogramSvg(report.zombie_lifetimes_ms, report.reaped_before_seen, report.reap_grace_ms);
   if (plot.empty())
-    section += Tag("p", "No zombie was observed in this run: nothing to plot.");
+    section += Tag("p", EscapeMarkup(Tr("No zombie was observed in this run: nothing to plot.")));
   else
     section += plot;
   return section + "</section>";
@@ -251,23 +265,26 @@ std::string DiagnosisCard(const RunReport& report) {
   if (diagnoses.empty()) return "";
   std::string items;
   for (const std::string& diagnosis : diagnoses) items += Tag("li", EscapeMarkup(diagnosis));
-  return "<section class=\"card diagnosis\">" + Tag("h2", "Diagnosis") + Tag("ul", items) + "</section>";
+  return "<section class=\"card diagnosis\">" + Tag("h2", EscapeMarkup(Tr("Diagnosis"))) + Tag("ul", items) +
+         "</section>";
 }
 
 std::string RequirementTable(const RunReport& report) {
   std::string rows;
   for (const RequirementResult& result : report.results) {
     const Requirement& requirement = result.scenario->requirement;
-    rows += "<tr>" + Tag("td", Status(result)) +
-            Tag("td", "<a href=\"#" + EscapeMarkup(Anchor(requirement.id)) + "\">" + EscapeMarkup(requirement.id) +
-                          "</a>",
-                " class=\"mono\"") +
-            Tag("td", LevelName(requirement.level)) + Tag("td", EscapeMarkup(requirement.title)) +
-            Tag("td", Decimal1(result.duration_ms) + " ms", " class=\"num\"") + "</tr>";
+    rows +=
+        "<tr>" + Tag("td", Status(result)) +
+        Tag("td", "<a href=\"#" + EscapeMarkup(Anchor(requirement.id)) + "\">" + EscapeMarkup(requirement.id) + "</a>",
+            " class=\"mono\"") +
+        Tag("td", LevelName(requirement.level)) + Tag("td", EscapeMarkup(TitleOf(requirement))) +
+        Tag("td", Decimal1(result.duration_ms) + " ms", " class=\"num\"") + "</tr>";
   }
-  return "<section class=\"card\"><table class=\"reqs\"><thead><tr><th>status</th><th>ID</th><th>level</th>"
-         "<th>requirement</th><th style=\"text-align:right\">time</th></tr></thead><tbody>" +
-         rows + "</tbody></table></section>";
+  // TRANSLATORS: the column headings of the requirement table of the HTML report.
+  return "<section class=\"card\"><table class=\"reqs\"><thead><tr>" + Tag("th", EscapeMarkup(Tr("status"))) +
+         Tag("th", "ID") + Tag("th", EscapeMarkup(Tr("level"))) + Tag("th", EscapeMarkup(Tr("requirement"))) +
+         Tag("th", EscapeMarkup(Tr("time")), " style=\"text-align:right\"") + "</tr></thead><tbody>" + rows +
+         "</tbody></table></section>";
 }
 
 bool Listed(const RunReport& report, const std::string& id) {
@@ -277,30 +294,39 @@ bool Listed(const RunReport& report, const std::string& id) {
 }
 
 std::string Fact(const char* name, const std::string& escaped, const char* cls = "") {
-  return Tag("dt", name) + Tag("dd", escaped, *cls ? std::string(" class=\"") + cls + "\"" : "");
+  return Tag("dt", EscapeMarkup(name)) + Tag("dd", escaped, *cls ? std::string(" class=\"") + cls + "\"" : "");
 }
 
 std::string CaseFacts(const RunReport& report, const RequirementResult& result) {
   const Requirement& requirement = result.scenario->requirement;
   std::string facts;
   if (!result.evidence.empty())
-    facts += Fact(result.verdict == Verdict::kSkip ? "reason" : "evidence", EscapeMarkup(result.evidence), "evidence");
+    // TRANSLATORS: the facts of a case in the HTML report, each beside its text.
+    facts += Fact(result.verdict == Verdict::kSkip ? Tr("reason") : Tr("evidence"), EscapeMarkup(result.evidence),
+                  "evidence");
   if (!result.blocked_by.empty()) {
     std::string by = EscapeMarkup(result.blocked_by);
     if (Listed(report, result.blocked_by))
       by = "<a href=\"#" + EscapeMarkup(Anchor(result.blocked_by)) + "\">" + by + "</a>";
-    facts += Fact("blocked by", by);
+    facts += Fact(Tr("blocked by"), by);
   }
-  if (!result.expectation.empty()) facts += Fact("expected", EscapeMarkup(result.expectation));
+  if (!result.expectation.empty()) facts += Fact(Tr("expected"), EscapeMarkup(result.expectation));
   if (result.verdict == Verdict::kFail)
-    facts += Fact("hint", Tag("div", EscapeMarkup(requirement.hint), " class=\"hint\""));
-  if (!result.server_death.empty())
-    facts += Fact("server", "the server " + EscapeMarkup(result.server_death) +
-                                (result.died_after_child ? ", right after one of its children ended" : ""));
+    facts += Fact(Tr("hint"), Tag("div", EscapeMarkup(HintOf(requirement)), " class=\"hint\""));
+  if (!result.server_death.empty()) {
+    std::string death = result.died_after_child
+                            // TRANSLATORS: {0} is how the server ended ("exited with status 1").
+                            ? Say("the server {0}, right after one of its children ended", result.server_death)
+                            // TRANSLATORS: {0} is how the server ended ("exited with status 1").
+                            : Say("the server {0}", result.server_death);
+    facts += Fact(Tr("server"), EscapeMarkup(death));
+  }
   if (result.runs > 1)
-    facts += Fact("runs", std::to_string(result.failures) + " of " + std::to_string(result.runs) +
-                              " runs failed; the timeline shows " +
-                              (result.failures > 0 ? "the first failed run" : "the last run"));
+    facts += Fact(Tr("runs"), EscapeMarkup(result.failures > 0
+                                               ? Say("{0} of {1} runs failed; the timeline shows the first failed run",
+                                                     result.failures, result.runs)
+                                               : Say("{0} of {1} runs failed; the timeline shows the last run",
+                                                     result.failures, result.runs)));
   return facts.empty() ? "" : "<dl class=\"facts\">" + facts + "</dl>";
 }
 
@@ -309,19 +335,20 @@ std::string CaseSection(const RunReport& report, const RequirementResult& result
   std::string status = StatusName(result);
   std::string head = Status(result) + Tag("span", EscapeMarkup(requirement.id), " class=\"mono\"") +
                      Tag("span", LevelName(requirement.level), " class=\"lvl\"") +
-                     Tag("span", EscapeMarkup(requirement.title)) +
+                     Tag("span", EscapeMarkup(TitleOf(requirement))) +
                      Tag("span", Decimal1(result.duration_ms) + " ms", " class=\"dur\"");
   std::string timeline = TimelineSvg(result.events, result.server_pid, report.reap_grace_ms);
   return "<section class=\"card case " + status + "\" id=\"" + EscapeMarkup(Anchor(requirement.id)) + "\">" +
-         Tag("h2", head) + CaseFacts(report, result) + "<figure>" +
-         timeline + (result.events.empty() ? "" : kLegend) +
-         "</figure><a class=\"top\" href=\"#top\">↑ top</a></section>";
+         Tag("h2", head) + CaseFacts(report, result) + "<figure>" + timeline + (result.events.empty() ? "" : Legend()) +
+         "</figure><a class=\"top\" href=\"#top\">" + EscapeMarkup(Tr("↑ top")) + "</a></section>";
 }
 
 std::string Page(const RunReport& report) {
   std::string title = std::string("forkcheck: ") + VerdictText(report);
   if (!report.sut.empty()) title += " — " + ServerName(report);
-  std::string page = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+  // TRANSLATORS: the language code of this translation, for <html lang="...">: ko.
+  std::string page = "<!DOCTYPE html>\n<html lang=\"" + EscapeMarkup(Tr("en")) +
+                     "\"><head><meta charset=\"utf-8\">"
                      "<meta http-equiv=\"Content-Security-Policy\" content=\"" +
                      std::string(kPolicy) +
                      "\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">" +
@@ -331,8 +358,9 @@ std::string Page(const RunReport& report) {
           Counts(report) + "</section></div>\n";
   page += DiagnosisCard(report) + Latency(report) + "\n" + RequirementTable(report) + "\n";
   for (const RequirementResult& result : report.results) page += CaseSection(report, result) + "\n";
-  return page + "<footer>forkcheck · seed " + std::to_string(report.seed) +
-         " · a self-contained page: it loads nothing</footer></main></body></html>\n";
+  return page + "<footer>" +
+         EscapeMarkup(Say("forkcheck · seed {0} · a self-contained page: it loads nothing", report.seed)) +
+         "</footer></main></body></html>\n";
 }
 
 }  // namespace
@@ -342,7 +370,7 @@ bool WriteHtml(const std::string& path, const RunReport& report, std::string* er
   out << Page(report);
   out.close();
   if (!out) {
-    *error = "cannot write the HTML report to " + path;
+    *error = Say("cannot write the HTML report to {0}", path);
     return false;
   }
   return true;

@@ -2,6 +2,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "conformance/l10n/tr.h"
 #include "conformance/report.h"
 
 namespace forkcheck {
@@ -14,15 +15,15 @@ bool WriteJson(const std::string& path, const RunReport& report, std::string* er
     for (char& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (status == "block") status = "blocked";
     nlohmann::json entry = {{"id", requirement.id},
-                       {"level", LevelName(requirement.level)},
-                       {"profile", requirement.profile},
-                       {"title", requirement.title},
-                       {"status", status},
-                       {"evidence", result.evidence},
-                       {"hint", result.verdict == Verdict::kFail ? requirement.hint : ""},
-                       {"duration_ms", static_cast<int64_t>(result.duration_ms)},
-                       {"runs", result.runs},
-                       {"failed_runs", result.failures}};
+                            {"level", LevelName(requirement.level)},
+                            {"profile", requirement.profile},
+                            {"title", TitleOf(requirement)},
+                            {"status", status},
+                            {"evidence", result.evidence},
+                            {"hint", result.verdict == Verdict::kFail ? HintOf(requirement) : ""},
+                            {"duration_ms", static_cast<int64_t>(result.duration_ms)},
+                            {"runs", result.runs},
+                            {"failed_runs", result.failures}};
     if (result.verdict == Verdict::kBlocked) entry["blocked_by"] = result.blocked_by;
     if (!result.expectation.empty()) entry["expectation"] = result.expectation;
     results.push_back(entry);
@@ -49,7 +50,7 @@ bool WriteJson(const std::string& path, const RunReport& report, std::string* er
   std::ofstream out(path);
   out << document.dump(2) << "\n";
   if (!out) {
-    *error = "cannot write the JSON report to " + path;
+    *error = Say("cannot write the JSON report to {0}", path);
     return false;
   }
   return true;

@@ -1,6 +1,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "conformance/l10n/tr.h"
 #include "conformance/markup.h"
 #include "conformance/report.h"
 
@@ -30,7 +31,7 @@ bool WriteJunit(const std::string& path, const RunReport& report, std::string* e
   for (const RequirementResult& result : report.results) {
     const Requirement& requirement = result.scenario->requirement;
     out << "    <testcase classname=\"forkcheck." << requirement.profile << "\" name=\""
-        << EscapeMarkup(std::string(requirement.id) + " " + requirement.title) << "\" time=\""
+        << EscapeMarkup(std::string(requirement.id) + " " + TitleOf(requirement)) << "\" time=\""
         << Seconds(result.duration_ms) << "\"";
     std::string status = StatusName(result);
     if (status == "PASS") {
@@ -39,18 +40,20 @@ bool WriteJunit(const std::string& path, const RunReport& report, std::string* e
     }
     out << ">\n";
     if (status == "XFAIL") {
-      out << "      <skipped message=\"" << EscapeMarkup("expected failure (XFAIL): " + result.expectation) << "\"/>\n";
+      out << "      <skipped message=\"" << EscapeMarkup(Say("expected failure (XFAIL): {0}", result.expectation))
+          << "\"/>\n";
     } else if (status == "XPASS") {
-      out << "      <failure message=\"" << EscapeMarkup(std::string(requirement.id) + " passed (XPASS)") << "\">"
-          << EscapeMarkup("listed as a known failure (" + result.expectation +
-                       "), but it passed: take it off the expectations file")
+      out << "      <failure message=\"" << EscapeMarkup(Say("{0} passed (XPASS)", requirement.id)) << "\">"
+          << EscapeMarkup(Say("listed as a known failure ({0}), but it passed: take it off the expectations file",
+                              result.expectation))
           << "</failure>\n";
     } else if (result.verdict == Verdict::kFail) {
-      out << "      <failure message=\"" << EscapeMarkup(std::string(LevelName(requirement.level)) + " " +
-                                                      requirement.id + " failed")
-          << "\">" << EscapeMarkup(result.evidence + "\nhint: " + requirement.hint) << "</failure>\n";
+      // TRANSLATORS: {0} is a level (MUST, SHOULD), {1} a requirement ID: "MUST REAP-2 failed".
+      out << "      <failure message=\""
+          << EscapeMarkup(Say("{0} {1} failed", LevelName(requirement.level), requirement.id)) << "\">"
+          << EscapeMarkup(result.evidence + "\n" + Say("hint: {0}", HintOf(requirement))) << "</failure>\n";
     } else if (result.verdict == Verdict::kBlocked) {
-      out << "      <skipped message=\"" << EscapeMarkup("blocked by " + result.blocked_by + ": " + result.evidence)
+      out << "      <skipped message=\"" << EscapeMarkup(Say("blocked by {0}: {1}", result.blocked_by, result.evidence))
           << "\"/>\n";
     } else {
       out << "      <skipped message=\"" << EscapeMarkup(result.evidence) << "\"/>\n";
@@ -59,7 +62,7 @@ bool WriteJunit(const std::string& path, const RunReport& report, std::string* e
   }
   out << "  </testsuite>\n</testsuites>\n";
   if (!out) {
-    *error = "cannot write the JUnit report to " + path;
+    *error = Say("cannot write the JUnit report to {0}", path);
     return false;
   }
   return true;

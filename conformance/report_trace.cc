@@ -8,6 +8,7 @@
 
 #include "conformance/child_lives.h"
 #include "conformance/harness/describe_status.h"
+#include "conformance/l10n/tr.h"
 #include "conformance/markup.h"
 #include "conformance/report.h"
 
@@ -47,12 +48,14 @@ void AddServer(const RequirementResult& result, int pid, double end_ms, json* ev
   int status = -1;
   for (const Event& event : result.events)
     if (event.kind == EventKind::kServerEnded && event.pid == result.server_pid) ended = event.at_ms, status = event.value;
-  events->push_back(Metadata("thread_name", pid, result.server_pid, "server " + std::to_string(result.server_pid)));
+  // TRANSLATORS: a track of the trace (--trace): the server process and its pid.
+  events->push_back(Metadata("thread_name", pid, result.server_pid, Say("server {0}", result.server_pid)));
   events->push_back(Slice("server", pid, result.server_pid, Micros(result, 0), Micros(result, ended), StatusArgs(status)));
 }
 
 void AddChild(const RequirementResult& result, const ChildLife& life, int pid, double end_ms, json* events) {
-  events->push_back(Metadata("thread_name", pid, life.pid, "child " + std::to_string(life.pid)));
+  // TRANSLATORS: a track of the trace (--trace): a child process and its pid.
+  events->push_back(Metadata("thread_name", pid, life.pid, Say("child {0}", life.pid)));
   double begin = life.forked_ms >= 0 ? life.forked_ms : 0;
   double exited = life.exited_ms >= 0 ? life.exited_ms : life.reaped_ms >= 0 ? life.reaped_ms : end_ms;
   events->push_back(Slice("running", pid, life.pid, Micros(result, begin), Micros(result, exited), StatusArgs(life.status)));
@@ -102,10 +105,12 @@ void AddActions(const RequirementResult& result, int pid, json* events) {
 void AddCase(const RequirementResult& result, int pid, int reap_grace_ms, json* events) {
   const Requirement& requirement = result.scenario->requirement;
   events->push_back(Metadata("process_name", pid, -1,
-                             std::string(requirement.id) + " " + StatusName(result) + ": " + requirement.title));
+                             std::string(requirement.id) + " " + StatusName(result) + ": " + TitleOf(requirement)));
   events->push_back({{"name", "process_sort_index"}, {"ph", "M"}, {"pid", pid}, {"args", {{"sort_index", pid}}}});
-  events->push_back(Metadata("thread_name", pid, kKitLane, "kit actions"));
-  events->push_back(Metadata("thread_name", pid, kOutputLane, "server output"));
+  // TRANSLATORS: a track of the trace (--trace): what the kit did (connections, signals, faults).
+  events->push_back(Metadata("thread_name", pid, kKitLane, Tr("kit actions")));
+  // TRANSLATORS: a track of the trace (--trace): the lines the server printed.
+  events->push_back(Metadata("thread_name", pid, kOutputLane, Tr("server output")));
   double end_ms = result.events.empty() ? 0 : result.events.back().at_ms;
   AddLives(result, pid, reap_grace_ms, end_ms, events);
   AddActions(result, pid, events);
@@ -122,7 +127,7 @@ bool WriteTrace(const std::string& path, const RunReport& report, std::string* e
   std::ofstream out(path);
   out << document.dump() << "\n";
   if (!out) {
-    *error = "cannot write the trace to " + path;
+    *error = Say("cannot write the trace to {0}", path);
     return false;
   }
   return true;

@@ -10,6 +10,7 @@
 #include "conformance/harness/describe_status.h"
 #include "conformance/harness/own_children.h"
 #include "conformance/inject/fault_plan.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/model.h"
 
 namespace forkcheck {
@@ -106,7 +107,7 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
   SutSpec spec = config.spec;
   std::unique_ptr<FaultPlan> faults = PlanFaults(scenario, config.declared, &spec, &no_faults);
   std::unique_ptr<Sut> sut = Sut::Start(spec, &error);
-  if (!sut) return Outcome::Fail("the server did not start: " + error);
+  if (!sut) return Outcome::Fail(Say("the server did not start: {0}", error));
   if (faults && !faults->Attach(sut->pid(), &no_faults)) faults.reset();
   if (faults) faults->LogTo(sut->events());
   Context context{*sut,          config.declared, config.seed, std::mt19937_64(config.seed),
@@ -119,8 +120,8 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
     fired = watchdog.fired();
   }
   if (fired)
-    outcome = Outcome::Fail("the case ran past its " + std::to_string(Scaled(config.case_budget).count()) +
-                            " ms budget; the server tree was killed (last verdict: " + outcome.evidence + ")");
+    outcome = Outcome::Fail(Say("the case ran past its {0} ms budget; the server tree was killed (last verdict: {1})",
+                                Scaled(config.case_budget).count(), outcome.evidence));
   // A server dumping core is still ending: give its status a moment to
   // arrive, since it is the best evidence a failure can have.
   if (outcome.verdict == Verdict::kFail) PollUntil([&] { return !sut->Alive(); }, Scaled(Millis(300)));
@@ -135,19 +136,21 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
   if (auto killed = KilledChildBeforeDeath(*sut);
       status && killed && !ends_server && std::string(scenario.requirement.id) != kSurvivesKilledChildren)
     outcome = Outcome::Blocked(kSurvivesKilledChildren,
-                               "the server " + DescribeWaitStatus(*status) + " right after the kit killed its child " +
-                                   std::to_string(killed->child) + " with signal " + std::to_string(killed->signo) +
-                                   " (" + kSurvivesKilledChildren + ")");
+                               // TRANSLATORS: {0} is how the server ended ("exited with status 1"); {3} is an ID.
+                               Say("the server {0} right after the kit killed its child {1} with signal {2} ({3})",
+                                   DescribeWaitStatus(*status), killed->child, killed->signo, kSurvivesKilledChildren));
   if (status && outcome.verdict == Verdict::kPass && !ends_server)
-    outcome = Outcome::Fail("the server " + DescribeWaitStatus(*status) +
-                            " during the case, so what looked right was not its doing (" + outcome.evidence + ")");
+    // TRANSLATORS: {0} is how the server ended ("exited with status 1"); {1} is the check's evidence.
+    outcome = Outcome::Fail(Say("the server {0} during the case, so what looked right was not its doing ({1})",
+                                DescribeWaitStatus(*status), outcome.evidence));
   // The shutdown checks end the server themselves: its death there is no
   // symptom for the diagnosis.
   if (status && outcome.verdict == Verdict::kFail && !ends_server) {
     result->server_death = DescribeWaitStatus(*status);
     result->died_after_child = DiedAfterChild(*sut);
     if (outcome.evidence.find(DescribeWaitStatus(*status)) == std::string::npos)
-      outcome.evidence += "\n(the server process " + DescribeWaitStatus(*status) + " during the case)";
+      // TRANSLATORS: {0} is how the server ended ("exited with status 1").
+      outcome.evidence += "\n" + Say("(the server process {0} during the case)", DescribeWaitStatus(*status));
   }
   if (faults) faults->DisarmAll();
   // Timed before the teardown, which ends (and reaps) everything at once.
@@ -164,8 +167,8 @@ Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseRe
 std::string SkipReason(const Requirement& requirement, const CaseConfig& config) {
   if (std::string mismatch = ModelMismatch(requirement, config.declared); !mismatch.empty()) return mismatch;
   if (!config.declared.Has(requirement.profile))
-    return std::string("profile '") + requirement.profile + "' not declared (--profile=" + requirement.profile + ")";
-  if (std::string(requirement.profile) == "status" && config.status == nullptr) return "no status pattern";
+    return Say("profile '{0}' not declared (--profile={0})", requirement.profile);
+  if (std::string(requirement.profile) == "status" && config.status == nullptr) return Tr("no status pattern");
   if (config.spec.protocol) return MissingNeed(requirement, *config.spec.protocol);
   return "";
 }

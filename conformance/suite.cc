@@ -7,6 +7,7 @@
 
 #include "conformance/case_pool.h"
 #include "conformance/harness/own_children.h"
+#include "conformance/l10n/tr.h"
 #include "conformance/run_case.h"
 #include "scenarios/model.h"
 
@@ -30,8 +31,9 @@ void Reattribute(RequirementResult* result, const std::vector<RequirementResult>
   for (const RequirementResult& other : earlier) {
     if (result->blocked_by != other.scenario->requirement.id || other.verdict != Verdict::kPass) continue;
     result->verdict = Verdict::kFail;
-    result->evidence += "; " + result->blocked_by + " passed on this server, so this failure is " +
-                        result->scenario->requirement.id + "'s own";
+    // TRANSLATORS: {0}, {1} are requirement IDs (REAP-3 passed ..., so this failure is ECHO-1's own).
+    result->evidence += "; " + Say("{0} passed on this server, so this failure is {1}'s own", result->blocked_by,
+                                   result->scenario->requirement.id);
     result->blocked_by.clear();
     ++result->failures;
   }
@@ -121,8 +123,8 @@ class InOrder {
       runs_.erase(found);
     }
     if (result.failures > 0 && result.runs > 1)
-      result.evidence = "failed " + std::to_string(result.failures) + " of " + std::to_string(result.runs) +
-                        " runs; first failure: " + result.evidence;
+      result.evidence =
+          Say("failed {0} of {1} runs; first failure: {2}", result.failures, result.runs, result.evidence);
     Reattribute(&result, report_->results);
     if (auto known = expected_.reasons.find(result.scenario->requirement.id); known != expected_.reasons.end())
       result.expectation = known->second;
@@ -162,8 +164,8 @@ RunReport RunSuite(const RunnerOptions& options, const StatusParser* status, con
   int requirements = static_cast<int>(jobs.size()) / options.repeat;
   auto show = [&](size_t index) {
     const Requirement& requirement = jobs[index].scenario->requirement;
-    progress.Begin(CaseLabel(static_cast<int>(index) / options.repeat + 1, requirements, requirement.id,
-                             requirement.title));
+    progress.Begin(
+        CaseLabel(static_cast<int>(index) / options.repeat + 1, requirements, requirement.id, TitleOf(requirement)));
   };
   auto started = [&](size_t index) {
     started_ms[index] = MillisSince(start);
@@ -198,18 +200,21 @@ void PrintList(std::ostream& out, const RunnerOptions& options) {
   int applies = 0;
   for (const Scenario& scenario : AllScenarios()) {
     const Requirement& requirement = scenario.requirement;
-    char line[200];
+    char line[400];
     std::snprintf(line, sizeof line, "%-8s %-6s %-8s %s\n", requirement.id, LevelName(requirement.level),
-                  requirement.profile, requirement.title);
+                  requirement.profile, TitleOf(requirement));
     out << line;
     std::string missing = MissingNeed(requirement, protocol);
     std::string other_model = ModelMismatch(requirement, options.declared);
-    if (!missing.empty()) out << "         skipped with --protocol=" << protocol.name() << ": " << missing << "\n";
-    else if (!other_model.empty()) out << "         skipped: " << other_model << "\n";
+    if (!missing.empty())
+      out << "         " << Say("skipped with --protocol={0}: {1}", protocol.name(), missing) << "\n";
+    else if (!other_model.empty())
+      out << "         " << Say("skipped: {0}", other_model) << "\n";
     applies += missing.empty() && other_model.empty();
   }
-  out << "with --protocol=" << protocol.name() << " and --model=" << options.declared.model << ", " << applies
-      << " of " << AllScenarios().size() << " requirements apply\n";
+  out << Say("with --protocol={0} and --model={1}, {2} of {3} requirements apply", protocol.name(),
+             options.declared.model, applies, AllScenarios().size())
+      << "\n";
 }
 
 }  // namespace forkcheck

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "conformance/harness/describe_status.h"
+#include "conformance/l10n/tr.h"
 #include "conformance/markup.h"
 
 namespace forkcheck {
@@ -34,10 +35,6 @@ struct Scale {
 };
 
 std::string Ms(double ms) { return Decimal1(ms) + " ms"; }
-
-std::string Plural(size_t count, const char* one, const char* many) {
-  return std::to_string(count) + " " + (count == 1 ? one : many);
-}
 
 struct Mark {
   double at_ms;
@@ -70,9 +67,10 @@ std::vector<Merged> Merge(const std::vector<Mark>& marks, const Scale& scale) {
 
 std::string MergedTitle(const Merged& merged) {
   if (merged.count == 1) return Ms(merged.first_ms) + ": " + merged.text;
-  std::string title = std::to_string(merged.count) + " events, " + Decimal1(merged.first_ms) + "–" +
-                      Ms(merged.last_ms) + ":\n" + merged.text;
-  if (merged.count > kTitleLines) title += "\n… and " + std::to_string(merged.count - kTitleLines) + " more";
+  // TRANSLATORS: the tooltip of marks merged into one; {1}–{2} is a time span, {3} their first lines.
+  std::string title = Say("{0} events, {1}–{2} ms:\n{3}", merged.count, Decimal1(merged.first_ms),
+                          Decimal1(merged.last_ms), merged.text);
+  if (merged.count > kTitleLines) title += "\n" + Say("… and {0} more", merged.count - kTitleLines);
   return title;
 }
 
@@ -113,22 +111,38 @@ struct Actions {
 Actions SortActions(const std::vector<Event>& events) {
   Actions actions;
   for (const Event& event : events) {
-    std::string port = " port " + std::to_string(event.value), detail = Truncated(event.detail);
+    std::string detail = Truncated(event.detail);
     switch (event.kind) {
-      case EventKind::kConnected: actions.opened.push_back({event.at_ms, "connected from" + port}); break;
-      case EventKind::kHalfClosed: actions.closed.push_back({event.at_ms, "half-closed" + port}); break;
-      case EventKind::kClosed: actions.closed.push_back({event.at_ms, "closed" + port}); break;
-      case EventKind::kReset: actions.reset.push_back({event.at_ms, "reset (RST)" + port}); break;
+      case EventKind::kConnected:
+        // TRANSLATORS: tooltips of the timeline: what the kit's client did; {0} is its local port.
+        actions.opened.push_back({event.at_ms, Say("connected from port {0}", event.value)});
+        break;
+      case EventKind::kHalfClosed:
+        actions.closed.push_back({event.at_ms, Say("half-closed port {0}", event.value)});
+        break;
+      case EventKind::kClosed:
+        actions.closed.push_back({event.at_ms, Say("closed port {0}", event.value)});
+        break;
+      case EventKind::kReset:
+        actions.reset.push_back({event.at_ms, Say("reset (RST) port {0}", event.value)});
+        break;
       case EventKind::kSignalSent: {
-        Mark mark{event.at_ms, SignalName(event.value) + " to " + std::to_string(event.pid) +
-                                   (detail.empty() ? "" : ": " + detail)};
+        // TRANSLATORS: a signal the kit sent: "SIGTERM to 1234: why".
+        Mark mark{event.at_ms, detail.empty() ? Say("{0} to {1}", SignalName(event.value), event.pid)
+                                              : Say("{0} to {1}: {2}", SignalName(event.value), event.pid, detail)};
         actions.kit.push_back(mark);
         actions.signals[event.pid].push_back(mark);
         break;
       }
-      case EventKind::kFaultArmed: actions.kit.push_back({event.at_ms, "fault armed: " + detail}); break;
-      case EventKind::kFaultResult: actions.kit.push_back({event.at_ms, "faults: " + detail}); break;
-      case EventKind::kTeardown: actions.teardown.push_back({event.at_ms, "teardown: " + detail}); break;
+      case EventKind::kFaultArmed:
+        actions.kit.push_back({event.at_ms, Say("fault armed: {0}", detail)});
+        break;
+      case EventKind::kFaultResult:
+        actions.kit.push_back({event.at_ms, Say("faults: {0}", detail)});
+        break;
+      case EventKind::kTeardown:
+        actions.teardown.push_back({event.at_ms, Say("teardown: {0}", detail)});
+        break;
       case EventKind::kOutput:
         ++actions.output_lines;
         (event.value == 2 ? actions.err : actions.out)
@@ -258,16 +272,16 @@ class TimelineBuilder {
     y_ += kLane;
   }
 
-  // `what` names the marks in the note that says how many were merged.
-  void MergedMarks(const std::vector<Mark>& marks, const char* cls, double top, double height, const char* what) {
+  // `note` (N_, or "" for none) says how many marks were merged: "{0} closes
+  // drawn as {1}", {1} being "12 marks".
+  void MergedMarks(const std::vector<Mark>& marks, const char* cls, double top, double height, const char* note) {
     std::vector<Merged> shapes = Merge(marks, scale_);
     for (const Merged& merged : shapes) {
       double x = scale_.X(merged.first_ms);
       body_ += Rect(cls, x - 1, top, std::max(2.0, scale_.X(merged.last_ms) - x + 2), height, MergedTitle(merged));
     }
-    if (marks.size() >= kNotedMerge && shapes.size() < marks.size() && *what)
-      merge_notes_.push_back(std::to_string(marks.size()) + " " + what + " drawn as " +
-                             Plural(shapes.size(), "mark", "marks"));
+    if (marks.size() >= kNotedMerge && shapes.size() < marks.size() && *note)
+      merge_notes_.push_back(Say(note, marks.size(), SayN("{0} mark", "{0} marks", shapes.size(), shapes.size())));
   }
 
   void SignalMarks(pid_t target) {
@@ -278,21 +292,22 @@ class TimelineBuilder {
   void PopulationLane(const std::vector<ChildLife>& lives) {
     Population population = Count(lives, scale_);
     double top = y_ + 3, height = kPopulation - 8;
-    body_ += "<g class=\"pop\">" +
-             Title("children over time: at most " + std::to_string(population.max_alive) + " alive and " +
-                   Plural(static_cast<size_t>(population.max_zombies), "zombie", "zombies") + " at once, " +
-                   std::to_string(lives.size()) + " in all");
-    body_ += Text("lbl", kLeft - 6, top + 11, "children");
-    body_ += Text("sub", kLeft - 6, top + 23, std::to_string(lives.size()) + " in all");
+    size_t zombies = static_cast<size_t>(population.max_zombies);
+    body_ +=
+        "<g class=\"pop\">" + Title(SayN("children over time: at most {0} alive and {1} zombie at once, {2} in all",
+                                         "children over time: at most {0} alive and {1} zombies at once, {2} in all",
+                                         zombies, population.max_alive, zombies, lives.size()));
+    // TRANSLATORS: the label of the timeline's first lane: how many child processes over time.
+    body_ += Text("lbl", kLeft - 6, top + 11, Tr("children"));
+    body_ += Text("sub", kLeft - 6, top + 23, Say("{0} in all", lives.size()));
     body_ += "<path class=\"alive\" d=\"" + StepPath(population.alive, population.max_alive, top, height, scale_) +
              "\"/>";
     if (population.max_zombies > 0)
       body_ += "<path class=\"zpop\" d=\"" +
                StepPath(population.zombies, population.max_alive, top, height, scale_) + "\"/>";
-    body_ += Text("peak", kWidth - kRight + 4, top + 11, std::to_string(population.max_alive) + " alive");
+    body_ += Text("peak", kWidth - kRight + 4, top + 11, Say("{0} alive", population.max_alive));
     if (population.max_zombies > 0)
-      body_ += Text("peak z", kWidth - kRight + 4, top + 23,
-                    Plural(static_cast<size_t>(population.max_zombies), "zombie", "zombies"));
+      body_ += Text("peak z", kWidth - kRight + 4, top + 23, SayN("{0} zombie", "{0} zombies", zombies, zombies));
     body_ += "</g>";
     y_ += kPopulation;
   }
@@ -300,33 +315,45 @@ class TimelineBuilder {
   void ServerLane() {
     Server server = FindServer(events_, server_pid_);
     bool died = server.ended_ms >= 0 && (actions_.teardown.empty() || server.ended_ms < actions_.teardown[0].at_ms);
-    std::string story = "server " + std::to_string(server_pid_) + ": started at " + Ms(server.started_ms);
-    if (server.ended_ms >= 0) story += ", " + DescribeStatusWithName(server.status) + " at " + Ms(server.ended_ms);
-    if (died) story += " before the kit's teardown";
-    BeginLane("server " + std::to_string(server_pid_), story, died ? " died" : "");
+    std::string story =
+        server.ended_ms < 0
+            // TRANSLATORS: the server lane's tooltip; {2} is how it ended ("exited with status 1"), {1} and {3} times.
+            ? Say("server {0}: started at {1}", server_pid_, Ms(server.started_ms))
+            : died ? Say("server {0}: started at {1}, {2} at {3} before the kit's teardown", server_pid_,
+                         Ms(server.started_ms), DescribeStatusWithName(server.status), Ms(server.ended_ms))
+                   : Say("server {0}: started at {1}, {2} at {3}", server_pid_, Ms(server.started_ms),
+                         DescribeStatusWithName(server.status), Ms(server.ended_ms));
+    BeginLane(Say("server {0}", server_pid_), story, died ? " died" : "");
     double from = scale_.X(server.started_ms);
     double to = scale_.X(server.ended_ms >= 0 ? server.ended_ms : scale_.end_ms);
     body_ += Rect("server", from, BarTop(), to - from, kBar);
     if (server.ended_ms >= 0)
       body_ += Rect(died ? "ex bad" : "ex", to - 1, BarTop() - 2, 2.5, kBar + 4,
-                    "server " + DescribeStatusWithName(server.status) + " at " + Ms(server.ended_ms));
-    if (died) body_ += Text("nr", kWidth - kRight + 4, Mid() + 4, "server died");
+                    // TRANSLATORS: {0} is how the server ended ("exited with status 1"), {1} a time.
+                    Say("server {0} at {1}", DescribeStatusWithName(server.status), Ms(server.ended_ms)));
+    if (died) body_ += Text("nr", kWidth - kRight + 4, Mid() + 4, Tr("server died"));
     SignalMarks(server_pid_);
     EndLane();
   }
 
   std::string ChildStory(const ChildLife& life) const {
-    std::string story = "child " + std::to_string(life.pid);
-    if (life.parent != 0) story += " of " + std::to_string(life.parent);
-    story += life.forked_ms >= 0 ? ": forked at " + Ms(life.forked_ms) : ": fork not seen";
+    std::string story =
+        life.parent != 0
+            // TRANSLATORS: a child lane's tooltip: its pid, its parent's pid, when it was forked.
+            ? (life.forked_ms >= 0 ? Say("child {0} of {1}: forked at {2}", life.pid, life.parent, Ms(life.forked_ms))
+                                   : Say("child {0} of {1}: fork not seen", life.pid, life.parent))
+            : (life.forked_ms >= 0 ? Say("child {0}: forked at {1}", life.pid, Ms(life.forked_ms))
+                                   : Say("child {0}: fork not seen", life.pid));
     if (life.exited_ms >= 0)
-      story += "; " + DescribeStatusWithName(life.status) + ", a zombie from " + Ms(life.exited_ms);
-    if (life.reaped_ms >= 0) story += "; reaped at " + Ms(life.reaped_ms);
-    if (life.NeverReaped()) story += "; never reaped";
-    if (life.not_due) story += "; still a zombie at the end, within the reap grace";
-    if (life.StillRunning()) story += "; still running at the end of the case";
-    if (life.torn_down) story += "; alive when the server ended or the kit's teardown began";
-    if (life.signals > 0) story += "; " + std::to_string(life.signals) + " signal(s) from the kit";
+      // TRANSLATORS: a part of a child lane's tooltip, after "; ". {0} is how the child ended
+      // ("exited with status 0"), {1} a time.
+      story += "; " + Say("{0}, a zombie from {1}", DescribeStatusWithName(life.status), Ms(life.exited_ms));
+    if (life.reaped_ms >= 0) story += "; " + Say("reaped at {0}", Ms(life.reaped_ms));
+    if (life.NeverReaped()) story += "; " + std::string(Tr("never reaped"));
+    if (life.not_due) story += "; " + std::string(Tr("still a zombie at the end, within the reap grace"));
+    if (life.StillRunning()) story += "; " + std::string(Tr("still running at the end of the case"));
+    if (life.torn_down) story += "; " + std::string(Tr("alive when the server ended or the kit's teardown began"));
+    if (life.signals > 0) story += "; " + Say("{0} signal(s) from the kit", life.signals);
     return story;
   }
 
@@ -339,8 +366,9 @@ class TimelineBuilder {
     if (life.exited_ms >= 0 && (life.reaped_ms >= 0 || !life.torn_down)) ZombieBar(life);
     if (life.exited_ms >= 0) ExitMark(life);
     if (life.reaped_ms >= 0) {
-      std::string title = "reaped at " + Ms(life.reaped_ms);
-      if (life.exited_ms < 0) title += " (a zombie for less than one 2 ms sample)";
+      std::string title = life.exited_ms < 0
+                              ? Say("reaped at {0} (a zombie for less than one 2 ms sample)", Ms(life.reaped_ms))
+                              : Say("reaped at {0}", Ms(life.reaped_ms));
       body_ += Rect("rp", scale_.X(life.reaped_ms) - 0.5, BarTop() - 2, 1, kBar + 4, title);
     }
     SignalMarks(life.pid);
@@ -352,17 +380,17 @@ class TimelineBuilder {
     double from = scale_.X(life.exited_ms);
     double width = std::max(2.0, scale_.X(life.exited_ms + zombie_ms) - from);
     if (life.NeverReaped()) {
-      body_ += Rect("zombie unreaped", from, BarTop(), width, kBar,
-                    "never reaped: a zombie from " + Ms(life.exited_ms) + " to the end of the case (" +
-                        Ms(scale_.end_ms) + ")");
-      body_ += Text("nr", kWidth - kRight + 4, Mid() + 4, "never reaped");
+      body_ += Rect(
+          "zombie unreaped", from, BarTop(), width, kBar,
+          Say("never reaped: a zombie from {0} to the end of the case ({1})", Ms(life.exited_ms), Ms(scale_.end_ms)));
+      body_ += Text("nr", kWidth - kRight + 4, Mid() + 4, Tr("never reaped"));
     } else if (life.not_due) {
       body_ += Rect("zombie", from, BarTop(), width, kBar,
-                    "still a zombie at the end of the case, " + Ms(zombie_ms) +
-                        " after it exited: within the reap grace (" + std::to_string(reap_grace_ms_) + " ms)");
+                    Say("still a zombie at the end of the case, {0} after it exited: within the reap grace ({1} ms)",
+                        Ms(zombie_ms), reap_grace_ms_));
     } else {
       body_ += Rect("zombie", from, BarTop(), width, kBar,
-                    "a zombie for " + Ms(zombie_ms) + ", from " + Ms(life.exited_ms) + " to " + Ms(life.reaped_ms));
+                    Say("a zombie for {0}, from {1} to {2}", Ms(zombie_ms), Ms(life.exited_ms), Ms(life.reaped_ms)));
     }
   }
 
@@ -374,8 +402,10 @@ class TimelineBuilder {
 
   void ExitMark(const ChildLife& life) {
     body_ += Rect(ExitClass(life), scale_.X(life.exited_ms) - 1, BarTop() - 2, 2, kBar + 4,
-                  DescribeStatusWithName(life.status) + " (seen at " + Ms(life.exited_ms) + ")" +
-                      (life.torn_down ? ", in the kit's teardown" : ""));
+                  // TRANSLATORS: {0} is how the child ended ("exited with status 0"), {1} a time.
+                  life.torn_down ? Say("{0} (seen at {1}), in the kit's teardown", DescribeStatusWithName(life.status),
+                                       Ms(life.exited_ms))
+                                 : Say("{0} (seen at {1})", DescribeStatusWithName(life.status), Ms(life.exited_ms)));
   }
 
   void NoteLine(const std::string& note) {
@@ -385,28 +415,31 @@ class TimelineBuilder {
 
   void ConnectionLane() {
     if (actions_.opened.empty() && actions_.closed.empty() && actions_.reset.empty()) return;
-    BeginLane("connections", std::to_string(actions_.opened.size()) + " connections opened, " +
-                                 std::to_string(actions_.closed.size()) + " closed, " +
-                                 std::to_string(actions_.reset.size()) + " reset");
-    MergedMarks(actions_.opened, "conn", y_ + 2, kLane / 2 - 2, "connections opened");
-    MergedMarks(actions_.closed, "close", Mid(), kLane / 2 - 2, "closes");
-    MergedMarks(actions_.reset, "reset", Mid(), kLane / 2 - 2, "resets");
+    // TRANSLATORS: the label of the timeline's lane of the kit's client connections.
+    BeginLane(Tr("connections"), Say("{0} connections opened, {1} closed, {2} reset", actions_.opened.size(),
+                                     actions_.closed.size(), actions_.reset.size()));
+    // TRANSLATORS: a note under the timeline; {1} is "N marks".
+    MergedMarks(actions_.opened, "conn", y_ + 2, kLane / 2 - 2, N_("{0} connections opened drawn as {1}"));
+    MergedMarks(actions_.closed, "close", Mid(), kLane / 2 - 2, N_("{0} closes drawn as {1}"));
+    MergedMarks(actions_.reset, "reset", Mid(), kLane / 2 - 2, N_("{0} resets drawn as {1}"));
     EndLane();
   }
 
   void KitLane() {
     if (actions_.kit.empty() && actions_.teardown.empty()) return;
-    BeginLane("kit", "the kit's signals, faults and teardown");
-    MergedMarks(actions_.kit, "kit", BarTop() - 1, kBar + 2, "signals and faults");
-    MergedMarks(actions_.teardown, "td", BarTop() - 1, kBar + 2, "teardown steps");
+    // TRANSLATORS: the label of the timeline's lane of what the kit (forkcheck) did.
+    BeginLane(Tr("kit"), Tr("the kit's signals, faults and teardown"));
+    MergedMarks(actions_.kit, "kit", BarTop() - 1, kBar + 2, N_("{0} signals and faults drawn as {1}"));
+    MergedMarks(actions_.teardown, "td", BarTop() - 1, kBar + 2, N_("{0} teardown steps drawn as {1}"));
     EndLane();
   }
 
   void OutputLane() {
     if (actions_.out.empty() && actions_.err.empty()) return;
-    BeginLane("output", std::to_string(actions_.output_lines) + " lines from the server");
-    MergedMarks(actions_.out, "out", y_ + 2, kLane / 2 - 2, "stdout lines");
-    MergedMarks(actions_.err, "err", Mid(), kLane / 2 - 2, "stderr lines");
+    // TRANSLATORS: the label of the timeline's lane of the server's output.
+    BeginLane(Tr("output"), Say("{0} lines from the server", actions_.output_lines));
+    MergedMarks(actions_.out, "out", y_ + 2, kLane / 2 - 2, N_("{0} stdout lines drawn as {1}"));
+    MergedMarks(actions_.err, "err", Mid(), kLane / 2 - 2, N_("{0} stderr lines drawn as {1}"));
     EndLane();
   }
 
@@ -430,7 +463,8 @@ class TimelineBuilder {
 
   std::string Svg() const {
     return "<svg class=\"timeline\" viewBox=\"0 0 " + Decimal1(kWidth) + " " + Decimal1(y_ + 24) +
-           "\" role=\"img\" aria-label=\"process timeline\">" + Axis(y_) + body_ + TeardownLines(y_) + "</svg>";
+           "\" role=\"img\" aria-label=\"" + EscapeMarkup(Tr("process timeline")) + "\">" + Axis(y_) + body_ +
+           TeardownLines(y_) + "</svg>";
   }
 
   const std::vector<Event>& events_;
@@ -451,7 +485,7 @@ std::string TimelineSvg(std::vector<Event> events, pid_t server_pid, int reap_gr
   std::stable_sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return a.at_ms < b.at_ms; });
   if (events.empty())
     return "<svg class=\"timeline empty\" viewBox=\"0 0 1000 32\" role=\"img\">" +
-           Text("none", 500, 20, "no events") + "</svg>";
+           Text("none", 500, 20, Tr("no events")) + "</svg>";
   if (server_pid == 0)
     for (const Event& event : events)
       if (event.kind == EventKind::kServerStarted) server_pid = event.pid;

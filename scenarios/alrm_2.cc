@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "conformance/l10n/tr.h"
 #include "scenarios/alarm_timing.h"
 #include "scenarios/sessions.h"
 
@@ -9,9 +10,9 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kAlrm2 = {
-    "ALRM-2", Level::kMust, "alarm", "never corrupts or hangs when data arrives near the deadline",
-    "the SIGALRM handler may run between read() and write(): only set a flag there, and let "
-    "the echo loop end the session cleanly; never write to the client from the handler",
+    "ALRM-2", Level::kMust, "alarm", N_("never corrupts or hangs when data arrives near the deadline"),
+    N_("the SIGALRM handler may run between read() and write(): only set a flag there, and let "
+       "the echo loop end the session cleanly; never write to the client from the handler"),
     kNeedsExactEcho, true};
 
 struct Probe {
@@ -21,7 +22,8 @@ struct Probe {
 };
 
 Outcome Run(Context& context) {
-  if (context.declared.idle_timeout_ms <= 0) return Outcome::Skip("no idle timeout declared: pass --idle-timeout=MS");
+  if (context.declared.idle_timeout_ms <= 0)
+    return Outcome::Skip(Tr("no idle timeout declared: pass --idle-timeout=MS"));
   AlarmTiming timing(context.declared);
   std::vector<Probe> probes;
   for (int offset = -50; offset <= 50; offset += 10) {
@@ -44,20 +46,22 @@ Outcome Run(Context& context) {
     std::string received;
     TcpClient::End end =
         AwaitSessionEnd(context.sut, probe.session, &received, timing.deadline() + Scaled(Millis(1000)));
+    // The line sent, without its newline: the payload is data, not a message.
+    std::string line = probe.payload.substr(0, probe.payload.size() - 1);
     // The line came back whole, then the half-close was not answered.
     if (end == TcpClient::End::kTimeout && received == probe.payload)
-      throw Blocked("ECHO-2", "\"" + probe.payload.substr(0, probe.payload.size() - 1) +
-                                  "\" was echoed whole, but the connection did not end after the half-close (ECHO-2)");
+      throw Blocked("ECHO-2", Say("\"{0}\" was echoed whole, but the connection did not end after the half-close "
+                                  "(ECHO-2)",
+                                  line));
     if (end == TcpClient::End::kTimeout)
-      return Outcome::Fail("\"" + probe.payload.substr(0, probe.payload.size() - 1) +
-                           "\": the connection neither echoed and ended nor was closed (hang)");
+      return Outcome::Fail(Say("\"{0}\": the connection neither echoed and ended nor was closed (hang)", line));
     if (probe.payload.compare(0, received.size(), received) != 0 || received.size() > probe.payload.size())
-      return Outcome::Fail("\"" + probe.payload.substr(0, probe.payload.size() - 1) + "\": got back \"" +
-                           received + "\", which is not a prefix of what was sent");
+      return Outcome::Fail(Say("\"{0}\": got back \"{1}\", which is not a prefix of what was sent", line, received));
     if (received == probe.payload) ++complete;
   }
-  return Outcome::Pass("11 sends from T-50 ms to T+50 ms: " + std::to_string(complete) +
-                       " fully echoed, the rest cut cleanly; nothing corrupted or hung");
+  return Outcome::Pass(
+      Say("11 sends from T-50 ms to T+50 ms: {0} fully echoed, the rest cut cleanly; nothing corrupted or hung",
+          complete));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // ALRM-3: activity re-arms the idle timer.
 #include <thread>
 
+#include "conformance/l10n/tr.h"
 #include "scenarios/alarm_timing.h"
 #include "scenarios/sessions.h"
 
@@ -8,13 +9,14 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kAlrm3 = {
-    "ALRM-3", Level::kMust, "alarm", "re-arms the idle timer on activity",
-    "call alarm() again after every successful read(): the timeout is for idleness, not for "
-    "the whole session",
+    "ALRM-3", Level::kMust, "alarm", N_("re-arms the idle timer on activity"),
+    N_("call alarm() again after every successful read(): the timeout is for idleness, not for "
+       "the whole session"),
     kNeedsExactEcho, true};
 
 Outcome Run(Context& context) {
-  if (context.declared.idle_timeout_ms <= 0) return Outcome::Skip("no idle timeout declared: pass --idle-timeout=MS");
+  if (context.declared.idle_timeout_ms <= 0)
+    return Outcome::Skip(Tr("no idle timeout declared: pass --idle-timeout=MS"));
   AlarmTiming timing(context.declared);
   std::string why;
   auto session = OpenSession(context.sut, &why);
@@ -27,13 +29,12 @@ Outcome Run(Context& context) {
     std::string byte(1, static_cast<char>('a' + beat));
     if (!session->client.SendAll(byte, Scaled(Millis(200))) ||
         session->client.ReadUpTo(1, timing.tolerance()) != byte)
-      return Outcome::Fail("with a byte every " + std::to_string(step.count()) + " ms, the session ended after " +
-                           std::to_string(static_cast<int>(MillisSince(start))) + " ms (timeout " +
-                           std::to_string(timing.timeout().count()) + " ms): the timer was not re-armed");
+      return Outcome::Fail(
+          Say("with a byte every {0} ms, the session ended after {1} ms (timeout {2} ms): the timer was not re-armed",
+              step.count(), static_cast<int>(MillisSince(start)), timing.timeout().count()));
   }
-  return Outcome::Pass("a byte every " + std::to_string(step.count()) + " ms kept the session alive for " +
-                       std::to_string(static_cast<int>(MillisSince(start))) + " ms (timeout " +
-                       std::to_string(timing.timeout().count()) + " ms)");
+  return Outcome::Pass(Say("a byte every {0} ms kept the session alive for {1} ms (timeout {2} ms)", step.count(),
+                           static_cast<int>(MillisSince(start)), timing.timeout().count()));
 }
 
 }  // namespace

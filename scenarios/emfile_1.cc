@@ -11,6 +11,7 @@
 
 #include "conformance/harness/procfs.h"
 #include "conformance/inject/fault_plan.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 
@@ -18,10 +19,10 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kEmfile1 = {
-    "EMFILE-1", Level::kShould, "core", "backs off when accept() fails with EMFILE, then recovers",
-    "when accept() fails with EMFILE/ENFILE the pending connection stays queued and poll() "
-    "keeps reporting it: sleep briefly (or stop polling the listener) before retrying, "
-    "instead of spinning",
+    "EMFILE-1", Level::kShould, "core", N_("backs off when accept() fails with EMFILE, then recovers"),
+    N_("when accept() fails with EMFILE/ENFILE the pending connection stays queued and poll() "
+       "keeps reporting it: sleep briefly (or stop polling the listener) before retrying, "
+       "instead of spinning"),
     0, true};
 
 // The lowest descriptor number the process does not use: with RLIMIT_NOFILE
@@ -57,10 +58,12 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
       end();
       StormVerdict verdict;
       verdict.provoked = true;
-      verdict.failure = "with accept() failing with EMFILE (" + how + "), the server " +
-                        (ServerRunning(context.sut) ? "stopped listening: client " + std::to_string(i + 1) +
-                                                          " could not connect"
-                                                    : std::string("exited"));
+      verdict.failure =
+          ServerRunning(context.sut)
+              ? Say("with accept() failing with EMFILE ({0}), the server stopped listening: client {1} could not "
+                    "connect",
+                    how, i + 1)
+              : Say("with accept() failing with EMFILE ({0}), the server exited", how);
       return verdict;
     }
     queued.push_back(std::move(*pending));
@@ -81,30 +84,30 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
   verdict.provoked = !waiting.empty();
   if (!before || !after || !ServerRunning(context.sut)) {
     verdict.provoked = true;
-    verdict.failure = "the server exited during the EMFILE storm (" + how + ")";
+    verdict.failure = Say("the server exited during the EMFILE storm ({0})", how);
     return verdict;
   }
   double cpu = CpuMillis(*after) - CpuMillis(*before);
   double share = 100.0 * cpu / wall;
-  verdict.summary = "during " + std::to_string(static_cast<int>(wall)) + " ms of accept() failing with EMFILE (" +
-                    how + "), the server used " + std::to_string(static_cast<int>(cpu)) + " ms of CPU (" +
-                    std::to_string(static_cast<int>(share)) + " % of one core)";
+  verdict.summary = Say("during {0} ms of accept() failing with EMFILE ({1}), the server used {2} ms of CPU ({3} % of "
+                        "one core)",
+                        static_cast<int>(wall), how, static_cast<int>(cpu), static_cast<int>(share));
   if (!verdict.provoked) return verdict;
   if (share >= 20.0) {
-    verdict.failure = verdict.summary + "; the limit is 20 %: it spins";
+    verdict.failure = Say("{0}; the limit is 20 %: it spins", verdict.summary);
     return verdict;
   }
   // Each served client is closed at once: being served one after another
   // is enough here (concurrency is CONC-1's concern).
   for (size_t i = 0; i < waiting.size(); ++i) {
     if (!Answered(context.sut, *waiting[i], Scaled(Millis(3000)))) {
-      verdict.failure = verdict.summary + "; once accept() worked again, queued client " + std::to_string(i + 1) +
-                        " of " + std::to_string(waiting.size()) + " was not served";
+      verdict.failure = Say("{0}; once accept() worked again, queued client {1} of {2} was not served",
+                            verdict.summary, i + 1, waiting.size());
       return verdict;
     }
     waiting[i]->client.Close();
   }
-  verdict.summary += "; the " + std::to_string(waiting.size()) + " clients queued meanwhile were then served";
+  verdict.summary = Say("{0}; the {1} clients queued meanwhile were then served", verdict.summary, waiting.size());
   return verdict;
 }
 
@@ -112,23 +115,23 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
 StormVerdict KernelStorm(Context& context, std::string* unavailable) {
   pid_t server = context.sut.pid();
   if (!context.declared.Allows("kernel")) {
-    *unavailable = "kernel backend (RLIMIT_NOFILE) not selected (--backends)";
+    *unavailable = Tr("kernel backend (RLIMIT_NOFILE) not selected (--backends)");
     return {};
   }
   rlimit original{};
   if (prlimit(server, RLIMIT_NOFILE, nullptr, &original) != 0) {
-    *unavailable = std::string("cannot read the server's RLIMIT_NOFILE: ") + std::strerror(errno);
+    *unavailable = Say("cannot read the server's RLIMIT_NOFILE: {0}", std::strerror(errno));
     return {};
   }
   rlimit lowered = original;
   lowered.rlim_cur = static_cast<rlim_t>(LowestFreeFd(server));
   if (prlimit(server, RLIMIT_NOFILE, &lowered, nullptr) != 0) {
-    *unavailable = std::string("cannot lower the server's RLIMIT_NOFILE: ") + std::strerror(errno);
+    *unavailable = Say("cannot lower the server's RLIMIT_NOFILE: {0}", std::strerror(errno));
     return {};
   }
-  std::string how = "RLIMIT_NOFILE lowered to " + std::to_string(lowered.rlim_cur) + " with prlimit";
+  std::string how = Say("RLIMIT_NOFILE lowered to {0} with prlimit", lowered.rlim_cur);
   StormVerdict verdict = Storm(context, how, [&] { prlimit(server, RLIMIT_NOFILE, &original, nullptr); });
-  if (!verdict.provoked && verdict.failure.empty()) *unavailable = how + " did not make accept() fail";
+  if (!verdict.provoked && verdict.failure.empty()) *unavailable = Say("{0} did not make accept() fail", how);
   return verdict;
 }
 
@@ -140,9 +143,11 @@ StormVerdict InjectedStorm(Context& context, std::string* unavailable) {
   }
   FaultPlan& faults = *context.faults;
   faults.Arm(Family::kAccept, {EMFILE, 0, -1, 1, 0, Role::kParent});
-  StormVerdict verdict = Storm(context, faults.backend() + std::string(": accept EMFILE until disarmed [parent]"),
+  // TRANSLATORS: {0} is the fault backend (preload, ...); "accept EMFILE" and "[parent]" are the rule as
+  // the fault descriptions write it.
+  StormVerdict verdict = Storm(context, Say("{0}: accept EMFILE until disarmed [parent]", faults.backend()),
                                [&] { faults.Disarm(Family::kAccept); });
-  if (!verdict.provoked && verdict.failure.empty()) *unavailable = "the injected EMFILE never reached accept()";
+  if (!verdict.provoked && verdict.failure.empty()) *unavailable = Tr("the injected EMFILE never reached accept()");
   return verdict;
 }
 

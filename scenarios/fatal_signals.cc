@@ -5,6 +5,7 @@
 
 #include "conformance/harness/describe_status.h"
 #include "conformance/harness/procfs.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/sessions.h"
 
 namespace forkcheck {
@@ -19,8 +20,8 @@ std::vector<int> SignalsThatKill(pid_t pid, const std::vector<int>& candidates) 
 int KillChild(Sut& sut, pid_t child, int signo, std::string* note) {
   sut.KillChild(child, signo);
   if (AwaitEnded({child}, Scaled(Millis(1000))).empty()) return signo;
-  *note += "child " + std::to_string(child) + " survived " + SignalName(signo) +
-           " (it caught it after all), so the kit sent SIGKILL; ";
+  *note += Say("child {0} survived {1} (it caught it after all), so the kit sent SIGKILL", child, SignalName(signo)) +
+           "; ";
   sut.KillChild(child, SIGKILL);
   AwaitEnded({child}, Scaled(Millis(1000)));
   return SIGKILL;

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "conformance/harness/procfs.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 
@@ -9,9 +10,9 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kFd2 = {
-    "FD-2", Level::kMust, "core", "the parent does not keep connected sockets of ended sessions",
-    "after fork() the parent must close(client_sock): the child has its own copy. Otherwise "
-    "the parent runs out of descriptors and the client never sees EOF"};
+    "FD-2", Level::kMust, "core", N_("the parent does not keep connected sockets of ended sessions"),
+    N_("after fork() the parent must close(client_sock): the child has its own copy. Otherwise "
+       "the parent runs out of descriptors and the client never sees EOF")};
 
 // Sessions end when their children have exited; whether the parent reaps
 // them is REAP's concern, not this one's.
@@ -21,16 +22,15 @@ bool EndSessions(const Sut& sut, int count, std::string* why) {
   for (Session& session : sessions) session.client.Close();
   std::vector<pid_t> running = AwaitEnded(ChildPids(sessions), Scaled(Millis(3000)));
   if (!running.empty())
-    throw Blocked("ECHO-2", std::to_string(running.size()) + " of " + std::to_string(count) +
-                                " children still ran 3000 ms after their clients closed: " + PidList(running) +
-                                " (ECHO-2)");
+    throw Blocked("ECHO-2", Say("{0} of {1} children still ran 3000 ms after their clients closed: {2} (ECHO-2)",
+                                running.size(), count, PidList(running)));
   return true;
 }
 
 Outcome Run(Context& context) {
   pid_t server = context.sut.pid();
   std::string why;
-  if (!EndSessions(context.sut, 1, &why)) return Outcome::Fail("warm-up session: " + why);
+  if (!EndSessions(context.sut, 1, &why)) return Outcome::Fail(Say("warm-up session: {0}", why));
   int baseline = CountOpenFds(server);
   const int sessions = 20;
   // Never more sessions at once than the declared cap (dropbear refuses a
@@ -44,11 +44,9 @@ Outcome Run(Context& context) {
   int now = baseline;
   bool back = PollUntil([&] { return (now = CountOpenFds(server)) <= baseline; }, Scaled(Millis(1000)));
   if (!back)
-    return Outcome::Fail("the parent held " + std::to_string(baseline) + " descriptors before " +
-                         std::to_string(sessions) + " sessions and " + std::to_string(now) +
-                         " after they all ended");
-  return Outcome::Pass("parent descriptors: " + std::to_string(baseline) + " before, " +
-                       std::to_string(now) + " after " + std::to_string(sessions) + " sessions");
+    return Outcome::Fail(Say("the parent held {0} descriptors before {1} sessions and {2} after they all ended",
+                             baseline, sessions, now));
+  return Outcome::Pass(Say("parent descriptors: {0} before, {1} after {2} sessions", baseline, now, sessions));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "conformance/harness/procfs.h"
 #include "conformance/inject/fault_plan.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 
@@ -12,10 +13,10 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kFork2 = {
-    "FORK-2", Level::kMust, "core", "keeps its accounting when a child ends before fork() returns in the parent",
-    "a child may end, and SIGCHLD be handled, before fork() has returned in the parent: block SIGCHLD with "
-    "sigprocmask() around fork() and the bookkeeping (recording the child, counting it for --max-children), "
-    "and unblock it only after, as the reference server does"};
+    "FORK-2", Level::kMust, "core", N_("keeps its accounting when a child ends before fork() returns in the parent"),
+    N_("a child may end, and SIGCHLD be handled, before fork() has returned in the parent: block SIGCHLD with "
+       "sigprocmask() around fork() and the bookkeeping (recording the child, counting it for --max-children), "
+       "and unblock it only after, as the reference server does")};
 
 // The perturbation: the parent sleeps D ms after each fork() returns, as
 // the scheduler may make it, so a child that ends at once is reaped before
@@ -23,10 +24,10 @@ constexpr Requirement kFork2 = {
 // may not end within one delay, and each fork is another chance. "" and no
 // plan when no backend reaches the server.
 std::string ArmParentDelay(Context& context, int delay_ms) {
-  if (context.faults == nullptr) return "no perturbation (" + context.faults_unavailable + ")";
+  if (context.faults == nullptr) return Say("no perturbation ({0})", context.faults_unavailable);
   FaultRule rule{0, 0, -1, 1, 0, Role::kParent, delay_ms, false};
   std::string why;
-  if (!context.faults->Arm(Family::kFork, rule, &why)) return "no perturbation (" + why + ")";
+  if (!context.faults->Arm(Family::kFork, rule, &why)) return Say("no perturbation ({0})", why);
   return "";
 }
 
@@ -36,15 +37,15 @@ std::string EndAtOnce(Context& context, int sessions, Millis per_session) {
   uint16_t port = context.sut.port();
   for (int i = 0; i < sessions; ++i) {
     if (!PollUntil([&] { return AcceptQueueLength(port).value_or(0) < 4; }, per_session + Scaled(Millis(2000))))
-      return "after " + std::to_string(i) + " of " + std::to_string(sessions) +
-             " sessions that ended at once, the server stopped accepting (" +
-             std::to_string(AcceptQueueLength(port).value_or(0)) + " connections wait in its queue)";
+      return Say("after {0} of {1} sessions that ended at once, the server stopped accepting ({2} connections wait "
+                 "in its queue)",
+                 i, sessions, AcceptQueueLength(port).value_or(0));
     auto client = context.sut.Connect(Scaled(Millis(2000)));
-    if (!client) return "session " + std::to_string(i + 1) + ": could not connect";
+    if (!client) return Say("session {0}: could not connect", i + 1);
     client->Close();
   }
   if (!PollUntil([&] { return AcceptQueueLength(port).value_or(0) == 0; }, per_session * 4 + Scaled(Millis(2000))))
-    return "after " + std::to_string(sessions) + " sessions that ended at once, the server stopped accepting";
+    return Say("after {0} sessions that ended at once, the server stopped accepting", sessions);
   return "";
 }
 
@@ -57,8 +58,8 @@ std::string AdmitsTheCap(Context& context) {
   for (int i = 0; i < cap; ++i) {
     auto session = OpenSession(context.sut, &why);
     if (!session)
-      return "afterwards only " + std::to_string(i) + " of the declared " + std::to_string(cap) +
-             " concurrent sessions were admitted: slots were lost (" + why + ")";
+      return Say("afterwards only {0} of the declared {1} concurrent sessions were admitted: slots were lost ({2})", i,
+                 cap, why);
     held.push_back(std::move(*session));
   }
   return "";
@@ -75,16 +76,24 @@ Outcome Run(Context& context) {
   if (context.faults) context.faults->DisarmAll();
   FaultCounts counts = context.faults ? context.faults->ArmedCounts(Family::kFork) : FaultCounts{};
   bool delayed = counts.delayed > 0 || !counts.counted;
-  if (unperturbed.empty() && !delayed) unperturbed = "unperturbed: the delay never reached the server's fork() (" + faults + ")";
-  std::string done = std::to_string(sessions) + " sessions ended at once, " +
-                     (unperturbed.empty() ? "with " + faults : unperturbed);
+  if (unperturbed.empty() && !delayed)
+    unperturbed = Say("unperturbed: the delay never reached the server's fork() ({0})", faults);
+  std::string done;
+  if (unperturbed.empty())
+    // TRANSLATORS: {1} describes the injected faults, e.g. "preload: fork returns delayed 20 ms in the parent
+    // x100 [parent]".
+    done = Say("{0} sessions ended at once, with {1}", sessions, faults);
+  else
+    // TRANSLATORS: {1} says why the server was not perturbed ("no perturbation (...)", "unperturbed: ...").
+    done = Say("{0} sessions ended at once, {1}", sessions, unperturbed);
   if (!failure.empty()) return Outcome::Fail(failure + " (" + faults + ")");
   std::string why;
   if (!ServedOnce(context.sut, Scaled(Millis(2000)), &why))
-    return Outcome::Fail(done + "; then a new session was not served: " + why);
+    return Outcome::Fail(Say("{0}; then a new session was not served: {1}", done, why));
   if (std::string lost = AdmitsTheCap(context); !lost.empty()) return Outcome::Fail(done + "; " + lost);
-  return Outcome::Pass(done + "; the server still served" +
-                       (cap > 0 ? " and admitted all " + std::to_string(cap) + " concurrent sessions" : ""));
+  if (cap > 0)
+    return Outcome::Pass(Say("{0}; the server still served and admitted all {1} concurrent sessions", done, cap));
+  return Outcome::Pass(Say("{0}; the server still served", done));
 }
 
 }  // namespace

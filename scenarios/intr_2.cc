@@ -2,6 +2,7 @@
 #include <cerrno>
 
 #include "conformance/inject/fault_plan.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/model.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
@@ -10,9 +11,9 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kIntr2 = {
-    "INTR-2", Level::kMust, "core", "retries accept() after EINTR and ECONNABORTED",
-    "accept() can fail with EINTR (a signal arrived) or ECONNABORTED (the client gave up in "
-    "the queue): both are transient, loop and call accept() again"};
+    "INTR-2", Level::kMust, "core", N_("retries accept() after EINTR and ECONNABORTED"),
+    N_("accept() can fail with EINTR (a signal arrived) or ECONNABORTED (the client gave up in "
+       "the queue): both are transient, loop and call accept() again")};
 
 // Clients are echoed while the error is armed for the parent's accept();
 // a server blocked in accept() meets it on its next call. EINTR is only
@@ -23,7 +24,7 @@ std::string ServeThrough(Context& context, int error, long count) {
   long before = faults.Injected(Family::kAccept, AcceptorRole(context.declared));
   std::string why;
   if (!faults.Arm(Family::kAccept, {error, 0, count, 1, 0, AcceptorRole(context.declared)}, &why))
-    return "cannot arm accept() " + ErrnoName(error) + ": " + why;
+    return Say("cannot arm accept() {0}: {1}", ErrnoName(error), why);
   for (int client = 1; client <= 3; ++client) {
     // A backend that sends a real signal needs to find the server asleep
     // in accept() first; the preload counts its call as it is made.
@@ -31,14 +32,13 @@ std::string ServeThrough(Context& context, int error, long count) {
     PollUntil([&] { return faults.ArmedCounts(Family::kAccept).candidates > looked_at; }, Scaled(Millis(100)));
     if (!ServedOnce(context.sut, Scaled(Millis(3000)), &why)) {
       FaultCounts seen = faults.ArmedCounts(Family::kAccept);
-      return "client " + std::to_string(client) + " after " + std::to_string(seen.injected) +
-             " injected accept() " + ErrnoName(error) + ": " + why;
+      return Say("client {0} after {1} injected accept() {2}: {3}", client, seen.injected, ErrnoName(error), why);
     }
   }
   faults.Disarm(Family::kAccept);
   // ECONNABORTED needs no signal: a server that accepts must have met it.
   if (error != EINTR && faults.Injected(Family::kAccept, AcceptorRole(context.declared)) == before)
-    return "the server's accept() calls never met the armed " + ErrnoName(error) + " (is it calling accept()?)";
+    return Say("the server's accept() calls never met the armed {0} (is it calling accept()?)", ErrnoName(error));
   return "";
 }
 
@@ -48,10 +48,10 @@ Outcome Run(Context& context) {
   if (!ServedOnce(context.sut, Scaled(Millis(2000)), &why)) return Outcome::Fail(why);
   for (int error : {EINTR, ECONNABORTED}) {
     std::string failure = ServeThrough(context, error, PickInRange(context.random, 2, 4));
-    if (failure.empty() && !context.sut.Alive()) failure = "the server exited";
+    if (failure.empty() && !context.sut.Alive()) failure = Tr("the server exited");
     if (!failure.empty()) return Outcome::Fail(failure + " (" + context.faults->Describe() + ")");
   }
-  return Outcome::Pass("every client echoed, server alive, with " + context.faults->Describe());
+  return Outcome::Pass(Say("every client echoed, server alive, with {0}", context.faults->Describe()));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "conformance/harness/procfs.h"
 #include "conformance/inject/fault_plan.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 #include "scenarios/signal_storm.h"
@@ -17,22 +18,22 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kIntr3 = {
-    "INTR-3", Level::kMust, "core", "completes the echo when a child is interrupted by signals",
-    "the child inherits the parent's SIGCHLD handler from fork(): read() and write() may fail "
-    "with EINTR or transfer fewer bytes than asked; retry them, and write the rest, instead of "
-    "ending the session or dropping bytes",
+    "INTR-3", Level::kMust, "core", N_("completes the echo when a child is interrupted by signals"),
+    N_("the child inherits the parent's SIGCHLD handler from fork(): read() and write() may fail "
+       "with EINTR or transfer fewer bytes than asked; retry them, and write the rest, instead of "
+       "ending the session or dropping bytes"),
     NeedBit(Need::kLargeReply)};
 
 // On top of the real signals: the children's socket reads and writes fail
 // with EINTR now and then and move at most a few hundred bytes each.
 std::string ArmTransfers(Context& context) {
-  if (context.faults == nullptr) return "no injected faults (" + context.faults_unavailable + ")";
+  if (context.faults == nullptr) return Say("no injected faults ({0})", context.faults_unavailable);
   // Writes capped below reads, so echoing one read takes several writes.
   for (auto [family, cap] : {std::pair{Family::kRead, PickInRange(context.random, 1024, 4096)},
                              std::pair{Family::kWrite, PickInRange(context.random, 64, 512)}}) {
     FaultRule rule{EINTR, 0, -1, PickInRange(context.random, 3, 7), static_cast<int>(cap), Role::kChildren};
     std::string why;
-    if (!context.faults->Arm(family, rule, &why)) return "no injected faults (" + why + ")";
+    if (!context.faults->Arm(family, rule, &why)) return Say("no injected faults ({0})", why);
   }
   return "";
 }
@@ -69,12 +70,13 @@ std::string BackPressureFailure(Context& context) {
   EchoResult rest = EchoExchange(session->client, payload.substr(stalled_at), 65536, context.random(),
                                  Scaled(Millis(20000)), AfterSending::kKeepOpen);
   if (rest.received == payload) return "";
-  return "back-pressure: the client sent " + std::to_string(stalled_at) +
-         " bytes before reading any, so child " + std::to_string(session->child) + " blocked in write() while " +
-         std::to_string(storm.sent()) + " SIGCHLD arrived; " + std::to_string(rest.received.size()) + " of " +
-         std::to_string(payload.size()) + " bytes came back" +
-         (rest.received == payload.substr(0, rest.received.size()) ? " (the session ended early)"
-                                                                    : " (with missing or corrupted bytes)");
+  if (rest.received == payload.substr(0, rest.received.size()))
+    return Say("back-pressure: the client sent {0} bytes before reading any, so child {1} blocked in write() while "
+               "{2} SIGCHLD arrived; {3} of {4} bytes came back (the session ended early)",
+               stalled_at, session->child, storm.sent(), rest.received.size(), payload.size());
+  return Say("back-pressure: the client sent {0} bytes before reading any, so child {1} blocked in write() while {2} "
+             "SIGCHLD arrived; {3} of {4} bytes came back (with missing or corrupted bytes)",
+             stalled_at, session->child, storm.sent(), rest.received.size(), payload.size());
 }
 
 // Without signals or faults first: an echo that is already wrong is ECHO-1's.
@@ -84,8 +86,8 @@ void RequireExactEcho(Context& context, const std::string& payload) {
   EchoResult plain = EchoExchange(*client, payload, 65536, context.random(), Scaled(Millis(10000)),
                                   AfterSending::kKeepOpen);
   if (plain.received != payload)
-    throw Blocked("ECHO-1", "without any signal, " + std::to_string(plain.received.size()) + " bytes came back for " +
-                                std::to_string(payload.size()) + " sent, not the same bytes (ECHO-1)");
+    throw Blocked("ECHO-1", Say("without any signal, {0} bytes came back for {1} sent, not the same bytes (ECHO-1)",
+                                plain.received.size(), payload.size()));
 }
 
 bool BlockedWriting(pid_t pid) {
@@ -114,12 +116,14 @@ Outcome LargeReplyUnderSignals(Context& context) {
   const Protocol& protocol = context.sut.protocol();
   if (!protocol.Provides(Need::kLargeReply)) return Outcome::Skip(protocol.Lacks(Need::kLargeReply));
   auto client = context.sut.Connect();
-  if (!client) return Outcome::Fail("could not connect");
+  if (!client) return Outcome::Fail(Tr("could not connect"));
   client->ShrinkReceiveBuffer(16384);
   std::string not_injected = ArmTransfers(context);
-  if (!protocol.RequestLarge(*client, Scaled(Millis(2000)))) return Outcome::Fail("could not ask for the large reply");
+  if (!protocol.RequestLarge(*client, Scaled(Millis(2000))))
+    return Outcome::Fail(Tr("could not ask for the large reply"));
   auto child = context.sut.ChildServing(*client, Scaled(Millis(2000)));
-  if (!child) return Outcome::Fail("no child of the server holds the connection that asked for the large reply");
+  if (!child)
+    return Outcome::Fail(Tr("no child of the server holds the connection that asked for the large reply"));
   std::string reply;
   TcpClient::End end;
   long sent = 0;
@@ -130,14 +134,14 @@ Outcome LargeReplyUnderSignals(Context& context) {
   }
   if (context.faults) context.faults->DisarmAll();
   std::string faults = not_injected.empty() ? context.faults->Describe() : not_injected;
-  std::string incomplete = end == TcpClient::End::kEof ? protocol.Complete(reply) : "it never ended";
+  std::string incomplete = end == TcpClient::End::kEof ? protocol.Complete(reply) : Tr("it never ended");
   if (!incomplete.empty())
-    return Outcome::Fail("with " + std::to_string(sent) + " SIGCHLD sent to child " + std::to_string(*child) +
-                         " during a reply of " + std::to_string(reply.size()) + " bytes and " + faults +
-                         ", the reply was not complete: " + incomplete);
-  return Outcome::Pass("a reply of " + std::to_string(reply.size()) + " bytes arrived complete while " +
-                       std::to_string(sent) + " SIGCHLD interrupted child " + std::to_string(*child) + ", with " +
-                       faults);
+    // TRANSLATORS: {3} describes the injected faults ("preload: read EINTR x12 ...") or why there were none.
+    return Outcome::Fail(Say("with {0} SIGCHLD sent to child {1} during a reply of {2} bytes and {3}, the reply was "
+                             "not complete: {4}",
+                             sent, *child, reply.size(), faults, incomplete));
+  return Outcome::Pass(Say("a reply of {0} bytes arrived complete while {1} SIGCHLD interrupted child {2}, with {3}",
+                           reply.size(), sent, *child, faults));
 }
 
 Outcome Run(Context& context) {
@@ -155,16 +159,18 @@ Outcome Run(Context& context) {
   long sent = storm.sent();
   if (context.faults) context.faults->DisarmAll();
   std::string faults = not_injected.empty() ? context.faults->Describe() : not_injected;
-  if (result.received != payload)
-    return Outcome::Fail("with " + std::to_string(sent) + " SIGCHLD sent to child " +
-                         std::to_string(session->child) + " during the transfer and " + faults + ", " +
-                         std::to_string(result.received.size()) + " of " +
-                         std::to_string(payload.size()) + " bytes came back" +
-                         (result.received == payload.substr(0, result.received.size())
-                              ? " (the session ended early)"
-                              : " (with missing or corrupted bytes)"));
-  return Outcome::Pass("16 MiB echoed intact through back-pressure under a SIGCHLD storm; 1 MiB echoed intact while " +
-                       std::to_string(sent) + " SIGCHLD interrupted the child, with " + faults);
+  if (result.received != payload) {
+    if (result.received == payload.substr(0, result.received.size()))
+      return Outcome::Fail(Say("with {0} SIGCHLD sent to child {1} during the transfer and {2}, {3} of {4} bytes came "
+                               "back (the session ended early)",
+                               sent, session->child, faults, result.received.size(), payload.size()));
+    return Outcome::Fail(Say("with {0} SIGCHLD sent to child {1} during the transfer and {2}, {3} of {4} bytes came "
+                             "back (with missing or corrupted bytes)",
+                             sent, session->child, faults, result.received.size(), payload.size()));
+  }
+  return Outcome::Pass(Say("16 MiB echoed intact through back-pressure under a SIGCHLD storm; 1 MiB echoed intact "
+                           "while {0} SIGCHLD interrupted the child, with {1}",
+                           sent, faults));
 }
 
 }  // namespace

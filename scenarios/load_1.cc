@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "conformance/harness/procfs.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 
@@ -13,10 +14,10 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kLoad1 = {
-    "LOAD-1", Level::kMust, "core", "keeps serving after many short sessions",
-    "what leaks a little per session (a slot in a child table, a descriptor, memory) only shows after "
-    "thousands: free every resource a session took, in the parent too, on every path (a child that ended "
-    "early, a reopened log), and count children only once, with SIGCHLD blocked around fork()"};
+    "LOAD-1", Level::kMust, "core", N_("keeps serving after many short sessions"),
+    N_("what leaks a little per session (a slot in a child table, a descriptor, memory) only shows after "
+       "thousands: free every resource a session took, in the parent too, on every path (a child that ended "
+       "early, a reopened log), and count children only once, with SIGCHLD blocked around fork()")};
 
 constexpr int kClients = 4;
 constexpr int kSessionsPerClient = 500;
@@ -53,8 +54,9 @@ int BaselineAfterFewSessions(Context& context) {
   for (int i = 0; i < 20; ++i) ServedOnce(context.sut, Scaled(Millis(2000)), &why);
   int now = baseline;
   if (!PollUntil([&] { return (now = CountOpenFds(server)) <= baseline; }, Scaled(Millis(1000))))
-    throw Blocked("FD-2", "the parent's descriptors grew from " + std::to_string(baseline) + " to " +
-                              std::to_string(now) + " over 20 sessions: a leak in every session (FD-2)");
+    throw Blocked("FD-2", Say("the parent's descriptors grew from {0} to {1} over 20 sessions: a leak in every "
+                              "session (FD-2)",
+                              baseline, now));
   return baseline;
 }
 
@@ -68,13 +70,15 @@ std::string ZombiesLeft(Context& context) {
         return zombies.empty();
       },
       grace + Scaled(Millis(1000)));
-  return zombies.empty() ? "" : std::to_string(zombies.size()) + " zombies left: " + PidList(zombies);
+  if (zombies.empty()) return "";
+  // TRANSLATORS: {1} is a list of process IDs.
+  return SayN("{0} zombie left: {1}", "{0} zombies left: {1}", zombies.size(), zombies.size(), PidList(zombies));
 }
 
 Outcome Run(Context& context) {
   RequireChildPerSession(context.sut);
   int baseline = BaselineAfterFewSessions(context);
-  if (baseline < 0) return Outcome::Fail("the server did not serve a first session");
+  if (baseline < 0) return Outcome::Fail(Tr("the server did not serve a first session"));
   std::atomic<int> refused{0}, done{0};
   Clock::time_point start = Clock::now();
   Deadline deadline = Deadline::Scaled(Millis(60000));
@@ -83,11 +87,10 @@ Outcome Run(Context& context) {
     clients.emplace_back([&] { RunClient(context.sut, kSessionsPerClient, deadline, &done, &refused); });
   for (std::thread& client : clients) client.join();
   if (done < kClients * kSessionsPerClient)
-    return Outcome::Fail("only " + std::to_string(done.load()) + " of " + std::to_string(kClients * kSessionsPerClient) +
-                         " short sessions got through in " + std::to_string(static_cast<int>(MillisSince(start) / 1000)) +
-                         " s (" + std::to_string(refused.load()) + " connections refused, " +
-                         std::to_string(AcceptQueueLength(context.sut.port()).value_or(0)) +
-                         " waiting in its accept queue): the server stopped accepting");
+    return Outcome::Fail(Say("only {0} of {1} short sessions got through in {2} s ({3} connections refused, {4} "
+                             "waiting in its accept queue): the server stopped accepting",
+                             done.load(), kClients * kSessionsPerClient, static_cast<int>(MillisSince(start) / 1000),
+                             refused.load(), AcceptQueueLength(context.sut.port()).value_or(0)));
   // The kernel queues what the server has not accepted yet: the load is
   // over when the queue is empty and every child has ended.
   uint16_t port = context.sut.port();
@@ -97,26 +100,30 @@ Outcome Run(Context& context) {
   double seconds = MillisSince(start) / 1000.0;
   int sessions = kClients * kSessionsPerClient;
   if (!drained)
-    return Outcome::Fail("the server stopped working through " + std::to_string(sessions) +
-                         " short sessions: after " + std::to_string(static_cast<int>(seconds)) + " s, " +
-                         std::to_string(AcceptQueueLength(port).value_or(0)) + " connections wait in its queue and " +
-                         std::to_string(context.sut.LiveChildren().size()) + " children run");
-  std::string rate = std::to_string(sessions) + " short sessions from " + std::to_string(kClients) + " clients in " +
-                     std::to_string(seconds).substr(0, 4) + " s (" +
-                     std::to_string(static_cast<int>(sessions / seconds)) + " sessions/s)";
+    return Outcome::Fail(Say("the server stopped working through {0} short sessions: after {1} s, {2} connections "
+                             "wait in its queue and {3} children run",
+                             sessions, static_cast<int>(seconds), AcceptQueueLength(port).value_or(0),
+                             context.sut.LiveChildren().size()));
+  // TRANSLATORS: {2} is a duration in seconds, {3} a rate.
+  std::string rate = Say("{0} short sessions from {1} clients in {2} s ({3} sessions/s)", sessions, kClients,
+                         std::to_string(seconds).substr(0, 4), static_cast<int>(sessions / seconds));
   // Zombies first: a new session could make a lazy server reap them.
   if (std::string zombies = ZombiesLeft(context); !zombies.empty())
-    throw Blocked("REAP-2", "after " + rate + ": " + zombies + " (REAP-2)");
+    // TRANSLATORS: {0} says how many sessions ran and how fast; {1} how many zombies are left.
+    throw Blocked("REAP-2", Say("after {0}: {1} (REAP-2)", rate, zombies));
   std::string why;
   if (!ServedOnce(context.sut, Scaled(Millis(2000)), &why))
-    return Outcome::Fail("after " + rate + ", a new session was not served: " + why +
-                         (refused > 0 ? "; " + std::to_string(refused.load()) + " connections were refused" : ""));
+    return Outcome::Fail(refused > 0 ? Say("after {0}, a new session was not served: {1}; {2} connections were "
+                                           "refused",
+                                           rate, why, refused.load())
+                                     : Say("after {0}, a new session was not served: {1}", rate, why));
   int now = baseline;
   if (!PollUntil([&] { return (now = CountOpenFds(context.sut.pid())) <= baseline; }, Scaled(Millis(1000))))
-    return Outcome::Fail("after " + rate + ", the parent held " + std::to_string(now) + " descriptors, " +
-                         std::to_string(baseline) + " before: it leaks as sessions go by");
-  return Outcome::Pass(rate + "; no zombie left, the parent's descriptors back at " + std::to_string(baseline) +
-                       ", and a new session served");
+    return Outcome::Fail(Say("after {0}, the parent held {1} descriptors, {2} before: it leaks as sessions go by",
+                             rate, now, baseline));
+  // TRANSLATORS: {0} says how many sessions ran and how fast.
+  return Outcome::Pass(Say("{0}; no zombie left, the parent's descriptors back at {1}, and a new session served",
+                           rate, baseline));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // PREF-1: a prefork server replaces a killed worker and keeps serving.
 #include <signal.h>
 
+#include "conformance/l10n/tr.h"
 #include "scenarios/prefork_workers.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
@@ -9,9 +10,9 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kPref1 = {
-    "PREF-1", Level::kMust, "prefork", "respawns a killed worker and keeps serving",
-    "in the parent's main loop, waitpid(-1, &st, WNOHANG) each dead worker (a SIGCHLD handler only sets a flag) "
-    "and fork() a new one in its place; a pool that only shrinks stops serving once the last worker is gone"};
+    "PREF-1", Level::kMust, "prefork", N_("respawns a killed worker and keeps serving"),
+    N_("in the parent's main loop, waitpid(-1, &st, WNOHANG) each dead worker (a SIGCHLD handler only sets a flag) "
+       "and fork() a new one in its place; a pool that only shrinks stops serving once the last worker is gone")};
 
 std::string Pids(const std::set<pid_t>& pids) { return PidList(std::vector<pid_t>(pids.begin(), pids.end())); }
 
@@ -28,10 +29,10 @@ std::string ReplacesOne(Context& context, const std::set<pid_t>& pool, std::stri
       },
       Scaled(Millis(3000)), Millis(2));
   if (!whole)
-    return "worker " + std::to_string(victim) + " was killed; 3000 ms later " + std::to_string(now.size()) + " of " +
-           std::to_string(pool.size()) + " workers ran (" + Pids(now) + "): it was not replaced";
-  *note = "worker " + std::to_string(victim) + " killed and replaced in " +
-          std::to_string(static_cast<int>(MillisSince(killed))) + " ms";
+    // TRANSLATORS: {3} is a list of process IDs.
+    return Say("worker {0} was killed; 3000 ms later {1} of {2} workers ran ({3}): it was not replaced", victim,
+               now.size(), pool.size(), Pids(now));
+  *note = Say("worker {0} killed and replaced in {1} ms", victim, static_cast<int>(MillisSince(killed)));
   return "";
 }
 
@@ -42,10 +43,9 @@ std::string ServesAfterAllKilled(Context& context, std::string* note) {
   Clock::time_point killed = Clock::now();
   std::string why;
   if (!ServedOnce(context.sut, Scaled(Millis(3000)), &why))
-    return "all " + std::to_string(pool.size()) + " workers were killed at once; no new one served within 3000 ms: " +
-           why;
-  *note = "all " + std::to_string(pool.size()) + " killed at once, served again after " +
-          std::to_string(static_cast<int>(MillisSince(killed))) + " ms";
+    return Say("all {0} workers were killed at once; no new one served within 3000 ms: {1}", pool.size(), why);
+  *note = Say("all {0} killed at once, served again after {1} ms", pool.size(),
+              static_cast<int>(MillisSince(killed)));
   return "";
 }
 
@@ -54,8 +54,9 @@ Outcome Run(Context& context) {
   std::string one, all;
   if (std::string failure = ReplacesOne(context, pool, &one); !failure.empty()) return Outcome::Fail(failure);
   if (std::string failure = ServesAfterAllKilled(context, &all); !failure.empty()) return Outcome::Fail(failure);
-  if (!ServerRunning(context.sut)) return Outcome::Fail("the server exited after its workers were killed");
-  return Outcome::Pass("a pool of " + std::to_string(pool.size()) + ": " + one + "; " + all);
+  if (!ServerRunning(context.sut)) return Outcome::Fail(Tr("the server exited after its workers were killed"));
+  // TRANSLATORS: {1} says how one killed worker was replaced, {2} how service came back after all were killed.
+  return Outcome::Pass(Say("a pool of {0}: {1}; {2}", pool.size(), one, all));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "conformance/harness/procfs.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/prefork_workers.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
@@ -12,9 +13,10 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kPref2 = {
-    "PREF-2", Level::kShould, "prefork", "backs off when workers die at start",
-    "a worker that dies right after fork() will likely die again: respawn it after a delay that doubles with each "
-    "early death (and resets once a worker lives), waiting with sigsuspend() or a timer, never in a tight loop",
+    "PREF-2", Level::kShould, "prefork", N_("backs off when workers die at start"),
+    N_("a worker that dies right after fork() will likely die again: respawn it after a delay that doubles with "
+       "each early death (and resets once a worker lives), waiting with sigsuspend() or a timer, never in a tight "
+       "loop"),
     0, true};
 
 constexpr int kWindowMs = 3000;   // every new worker is killed at once
@@ -53,23 +55,25 @@ CrashLoop KillEveryWorker(Context& context) {
 Outcome Run(Context& context) {
   size_t pool = SettledPool(context.sut).size();
   CrashLoop loop = KillEveryWorker(context);
-  if (!ServerRunning(context.sut)) return Outcome::Fail("the server exited while its workers died at start");
+  if (!ServerRunning(context.sut)) return Outcome::Fail(Tr("the server exited while its workers died at start"));
   double per_second = loop.forks * 1000.0 / kMeasuredMs;
   // A doubling backoff gives each of the pool's slots a few forks per
   // second at most by now; a tight loop gives hundreds.
   double limit = 10.0 * static_cast<double>(pool);
-  std::string summary = "with every new worker killed at once for " + std::to_string(kWindowMs) +
-                        " ms, the server forked " + std::to_string(loop.forks) + " workers in the last " +
-                        std::to_string(kMeasuredMs) + " ms (" + std::to_string(static_cast<int>(per_second)) +
-                        "/s for a pool of " + std::to_string(pool) + ") using " +
-                        std::to_string(static_cast<int>(loop.cpu_percent)) + " % of a core";
+  std::string summary =
+      Say("with every new worker killed at once for {0} ms, the server forked {1} workers in the last {2} ms "
+          "({3}/s for a pool of {4}) using {5} % of a core",
+          kWindowMs, loop.forks, kMeasuredMs, static_cast<int>(per_second), pool, static_cast<int>(loop.cpu_percent));
   if (per_second > limit || loop.cpu_percent > 50)
-    return Outcome::Fail(summary + "; the limits are " + std::to_string(static_cast<int>(limit)) +
-                         "/s and 50 %: it respawns in a tight loop");
+    // TRANSLATORS: {0} says how fast the server forked workers that died at start.
+    return Outcome::Fail(Say("{0}; the limits are {1}/s and 50 %: it respawns in a tight loop", summary,
+                             static_cast<int>(limit)));
   std::string why;
   if (!ServedOnce(context.sut, Scaled(Millis(8000)), &why))
-    return Outcome::Fail(summary + "; once workers lived again, none served within 8000 ms: " + why);
-  return Outcome::Pass(summary + "; then it served again");
+    // TRANSLATORS: {0} says how fast the server forked workers that died at start.
+    return Outcome::Fail(Say("{0}; once workers lived again, none served within 8000 ms: {1}", summary, why));
+  // TRANSLATORS: {0} says how fast the server forked workers that died at start.
+  return Outcome::Pass(Say("{0}; then it served again", summary));
 }
 
 }  // namespace

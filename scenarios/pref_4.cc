@@ -4,6 +4,7 @@
 #include <atomic>
 #include <thread>
 
+#include "conformance/l10n/tr.h"
 #include "scenarios/prefork_workers.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
@@ -12,9 +13,9 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kPref4 = {
-    "PREF-4", Level::kShould, "prefork", "replaces workers on SIGHUP without refusing a connection",
-    "on SIGHUP start a new worker, then ask one old worker to finish its session and exit, one at a time; keep "
-    "the listening socket open throughout and never kill a worker in the middle of a session"};
+    "PREF-4", Level::kShould, "prefork", N_("replaces workers on SIGHUP without refusing a connection"),
+    N_("on SIGHUP start a new worker, then ask one old worker to finish its session and exit, one at a time; keep "
+       "the listening socket open throughout and never kill a worker in the middle of a session")};
 
 // New clients, one after another, while the workers are replaced.
 class ClientLoop {
@@ -58,25 +59,29 @@ Outcome Run(Context& context) {
   std::set<pid_t> old = SettledPool(context.sut);
   std::string why;
   auto held = OpenSession(context.sut, &why);
-  if (!held) return Outcome::Fail("could not hold a session: " + why);
+  if (!held) return Outcome::Fail(Say("could not hold a session: {0}", why));
   ClientLoop clients(context.sut);
-  context.sut.Signal(SIGHUP, "asks to replace the workers");
+  // TRANSLATORS: why the kit sent the signal, shown on the case's timeline.
+  context.sut.Signal(SIGHUP, Tr("asks to replace the workers"));
   bool replaced = PollUntil([&] { return Replaced(context.sut, old, held->child); }, Scaled(Millis(5000)), Millis(5));
   std::string held_served = context.sut.protocol().Hold(held->client, Scaled(Millis(2000)));
   held->client.Close();
   bool held_left = AwaitEnded({held->child}, Scaled(Millis(3000))).empty();
   clients.Stop();
-  if (!ServerRunning(context.sut)) return Outcome::Fail("the server exited on SIGHUP");
+  if (!ServerRunning(context.sut)) return Outcome::Fail(Tr("the server exited on SIGHUP"));
   if (!held_served.empty())
-    return Outcome::Fail("the session held through SIGHUP was cut: " + held_served);
+    return Outcome::Fail(Say("the session held through SIGHUP was cut: {0}", held_served));
   if (clients.unserved() > 0)
-    return Outcome::Fail(std::to_string(clients.unserved()) + " of " + std::to_string(clients.tried()) +
-                         " clients that connected during the replacement were not served: " + clients.last_why());
-  if (!replaced || !held_left)
-    return Outcome::Fail("5000 ms after SIGHUP the old workers " + std::string(replaced ? "" : "still ran") +
-                         (held_left ? "" : "; the one whose session ended did not leave"));
-  return Outcome::Pass("SIGHUP replaced all " + std::to_string(old.size()) + " workers; the held session kept being "
-                       "served and all " + std::to_string(clients.tried()) + " clients meanwhile were served");
+    return Outcome::Fail(Say("{0} of {1} clients that connected during the replacement were not served: {2}",
+                             clients.unserved(), clients.tried(), clients.last_why()));
+  if (!replaced && !held_left)
+    return Outcome::Fail(
+        Tr("5000 ms after SIGHUP the old workers still ran; the one whose session ended did not leave"));
+  if (!replaced) return Outcome::Fail(Tr("5000 ms after SIGHUP the old workers still ran"));
+  if (!held_left) return Outcome::Fail(Tr("5000 ms after SIGHUP the old worker whose session ended did not leave"));
+  return Outcome::Pass(Say("SIGHUP replaced all {0} workers; the held session kept being served and all {1} clients "
+                           "meanwhile were served",
+                           old.size(), clients.tried()));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "scenarios/prefork_workers.h"
 
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 
 namespace forkcheck {
@@ -20,7 +21,7 @@ std::set<pid_t> SettledPool(const Sut& sut) {
         return !pool.empty() && Clock::now() - stable_since >= Scaled(Millis(200));
       },
       Scaled(Millis(5000)), Millis(5));
-  if (pool.empty()) throw Blocked("CONC-1", "the server has no worker process (CONC-1)");
+  if (pool.empty()) throw Blocked("CONC-1", Tr("the server has no worker process (CONC-1)"));
   return pool;
 }
 

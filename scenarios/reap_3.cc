@@ -5,6 +5,7 @@
 
 #include "conformance/harness/describe_status.h"
 #include "scenarios/fatal_signals.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 
@@ -12,9 +13,9 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kReap3 = {
-    "REAP-3", Level::kMust, "core", "reaps children killed by signals and keeps serving",
-    "a child killed by a signal is a zombie like any other: waitpid returns it with "
-    "WIFSIGNALED(st) true and WTERMSIG(st) the signal; treat it as a normal end"};
+    "REAP-3", Level::kMust, "core", N_("reaps children killed by signals and keeps serving"),
+    N_("a child killed by a signal is a zombie like any other: waitpid returns it with "
+       "WIFSIGNALED(st) true and WTERMSIG(st) the signal; treat it as a normal end")};
 
 // SIGKILL, then two of these that the child does not catch: a child that
 // catches SIGSEGV (as inetd-style children may) would survive it.
@@ -34,23 +35,27 @@ Outcome Run(Context& context) {
   for (int round = 0; round < 3; ++round) {
     std::string why;
     auto session = OpenSession(context.sut, &why);
-    if (!session) return Outcome::Fail("before killing child " + std::to_string(round + 1) + " of 3: " + why);
+    if (!session) return Outcome::Fail(Say("before killing child {0} of 3: {1}", round + 1, why));
     int signo = KillChild(context.sut, session->child, PickSignal(session->child, round, &used), &notes);
     used.push_back(signo);
     std::string evidence = UnreapedEvidence({session->child}, grace + Scaled(Millis(500)));
     if (!evidence.empty())
-      return Outcome::Fail(notes + "after child " + std::to_string(session->child) + " died of " +
-                           SignalName(signo) + ": " + evidence);
+      // TRANSLATORS: {0} is empty or notes that each end with "; "; {2} is a signal name (SIGKILL).
+      return Outcome::Fail(Say("{0}after child {1} died of {2}: {3}", notes, session->child, SignalName(signo),
+                               evidence));
     if (!context.sut.Alive())
-      return Outcome::Fail("the server exited after its child died of " + SignalName(signo));
+      return Outcome::Fail(Say("the server exited after its child died of {0}", SignalName(signo)));
     if (!ServedOnce(context.sut, Scaled(Millis(2000)), &why))
-      return Outcome::Fail("after a child died of " + SignalName(signo) + ": " + why);
+      return Outcome::Fail(Say("after a child died of {0}: {1}", SignalName(signo), why));
   }
   std::string names;
   for (int signo : used) names += (names.empty() ? "" : ", ") + SignalName(signo);
   if (std::count(used.begin(), used.end(), SIGKILL) == 3)
-    notes += "the children catch, ignore or block every other signal the kit could send; ";
-  return Outcome::Pass(notes + "children killed by " + names + " (signals they do not catch) reaped; server kept serving");
+    // TRANSLATORS: a note put before the evidence.
+    notes += std::string(Tr("the children catch, ignore or block every other signal the kit could send")) + "; ";
+  // TRANSLATORS: {0} is empty or notes that each end with "; "; {1} a list of signal names.
+  return Outcome::Pass(Say("{0}children killed by {1} (signals they do not catch) reaped; server kept serving", notes,
+                           names));
 }
 
 }  // namespace

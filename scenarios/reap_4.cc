@@ -1,6 +1,7 @@
 // REAP-4: reaping happens while idle; no new connection is needed.
 #include <signal.h>
 
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 
@@ -8,9 +9,9 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kReap4 = {
-    "REAP-4", Level::kMust, "core", "reaps while idle",
-    "reaping only after accept() returns leaves zombies until the next client arrives: "
-    "install a SIGCHLD handler with sigaction so the idle parent is woken to waitpid"};
+    "REAP-4", Level::kMust, "core", N_("reaps while idle"),
+    N_("reaping only after accept() returns leaves zombies until the next client arrives: "
+       "install a SIGCHLD handler with sigaction so the idle parent is woken to waitpid")};
 
 Outcome Run(Context& context) {
   std::string why;
@@ -21,8 +22,8 @@ Outcome Run(Context& context) {
   Millis budget = Scaled(Millis(5000));
   std::string evidence = UnreapedEvidence(ChildPids(sessions), budget);
   if (!evidence.empty())
-    return Outcome::Fail("no new connection was made: " + evidence);
-  return Outcome::Pass("an ended and a killed child were reaped with no new connection");
+    return Outcome::Fail(Say("no new connection was made: {0}", evidence));
+  return Outcome::Pass(Tr("an ended and a killed child were reaped with no new connection"));
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 // REAP-5: reaping goes on after the first SIGCHLD.
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 
@@ -6,9 +7,9 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kReap5 = {
-    "REAP-5", Level::kMust, "core", "keeps reaping after the first SIGCHLD",
-    "a handler installed with the old signal() semantics or SA_RESETHAND is reset after the "
-    "first SIGCHLD; use sigaction without SA_RESETHAND so the handler stays installed"};
+    "REAP-5", Level::kMust, "core", N_("keeps reaping after the first SIGCHLD"),
+    N_("a handler installed with the old signal() semantics or SA_RESETHAND is reset after the "
+       "first SIGCHLD; use sigaction without SA_RESETHAND so the handler stays installed")};
 
 // One session after another, each child reaped before the next ends, so
 // no SIGCHLD coalesces (that is REAP-2's concern): only a handler that is
@@ -19,14 +20,15 @@ Outcome Run(Context& context) {
   for (int round = 1; round <= sessions; ++round) {
     std::string why;
     auto session = OpenSession(context.sut, &why);
-    if (!session) return Outcome::Fail("session " + std::to_string(round) + ": " + why);
+    if (!session) return Outcome::Fail(Say("session {0}: {1}", round, why));
     session->client.Close();
     std::string evidence = UnreapedEvidence({session->child}, budget);
     if (!evidence.empty())
-      return Outcome::Fail("session " + std::to_string(round) + " of " + std::to_string(sessions) +
-                           ", after the first " + std::to_string(round - 1) + " were reaped: " + evidence);
+      return Outcome::Fail(SayN("session {0} of {1}, after the first {2} was reaped: {3}",
+                                "session {0} of {1}, after the first {2} were reaped: {3}", round - 1, round,
+                                sessions, round - 1, evidence));
   }
-  return Outcome::Pass(std::to_string(sessions) + " sessions ended one after another, each child reaped");
+  return Outcome::Pass(Say("{0} sessions ended one after another, each child reaped", sessions));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "conformance/harness/procfs.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 
 namespace forkcheck {
@@ -10,21 +11,21 @@ namespace forkcheck {
 std::optional<Session> OpenSession(const Sut& sut, std::string* why) {
   auto client = sut.Connect();
   if (!client) {
-    *why = "could not connect to port " + std::to_string(sut.port());
+    *why = Say("could not connect to port {0}", sut.port());
     return std::nullopt;
   }
   if (std::string failure = sut.protocol().Hold(*client, Scaled(Millis(2000))); !failure.empty()) {
-    *why = "a new connection was not served: " + failure;
+    *why = Say("a new connection was not served: {0}", failure);
     return std::nullopt;
   }
   auto child = sut.ChildServing(*client, Scaled(Millis(2000)));
   if (!child && !ServerRunning(sut)) {
-    *why = "the server exited with the connection open";
+    *why = Tr("the server exited with the connection open");
     return std::nullopt;
   }
   if (!child)
-    throw Blocked("CONC-1", "the server serves connections without forking a child for each: no process below it "
-                            "holds the connection (CONC-1)");
+    throw Blocked("CONC-1", Tr("the server serves connections without forking a child for each: no process below "
+                               "it holds the connection (CONC-1)"));
   return Session{std::move(*client), *child};
 }
 
@@ -46,7 +47,7 @@ std::vector<Session> OpenSessions(const Sut& sut, int count, std::string* why) {
   for (int i = 0; i < count; ++i) {
     auto session = OpenSession(sut, why);
     if (!session) {
-      *why = "session " + std::to_string(i + 1) + " of " + std::to_string(count) + ": " + *why;
+      *why = Say("session {0} of {1}: {2}", i + 1, count, *why);
       return {};
     }
     sessions.push_back(std::move(*session));
@@ -87,7 +88,8 @@ std::vector<pid_t> AwaitEnded(const std::vector<pid_t>& pids, Millis budget) {
 
 void RequireReaped(const std::vector<pid_t>& pids, Millis budget, const char* by, const std::string& situation) {
   std::string evidence = UnreapedEvidence(pids, budget);
-  if (!evidence.empty()) throw Blocked(by, situation + ": " + evidence + " (" + by + ")");
+  // Two sentences joined by punctuation only: nothing to translate here.
+  if (!evidence.empty()) throw Blocked(by, fmt::format("{0}: {1} ({2})", situation, evidence, by));
 }
 
 TcpClient::End AwaitSessionEnd(const Sut& sut, Session& session, std::string* received, Millis budget) {
@@ -99,11 +101,17 @@ TcpClient::End AwaitSessionEnd(const Sut& sut, Session& session, std::string* re
     for (const ProcStat& proc : DescendantsOf(sut.pid())) tree.push_back(proc.pid);
     for (pid_t pid : tree)
       if (HoldsSocketInode(pid, *inode))
-        holders += (holders.empty() ? "" : ", ") + std::to_string(pid) + (pid == sut.pid() ? " (the parent)" : "");
+        holders += (holders.empty() ? "" : ", ") +
+                   // TRANSLATORS: one entry of a list of process IDs; {0} is the server's own pid.
+                   (pid == sut.pid() ? Say("{0} (the parent)", pid) : std::to_string(pid));
   }
-  throw Blocked("FD-2", "child " + std::to_string(session.child) + " ended, but the client saw no EOF: " +
-                            (holders.empty() ? "another process" : holders) +
-                            " still holds the connection (FD-2)");
+  if (holders.empty())
+    throw Blocked("FD-2", Say("child {0} ended, but the client saw no EOF: another process still holds the "
+                              "connection (FD-2)",
+                              session.child));
+  // TRANSLATORS: {1} is a list of process IDs.
+  throw Blocked("FD-2", Say("child {0} ended, but the client saw no EOF: {1} still holds the connection (FD-2)",
+                            session.child, holders));
 }
 
 std::string UnreapedEvidence(const std::vector<pid_t>& pids, Millis budget) {
@@ -117,22 +125,21 @@ std::string UnreapedEvidence(const std::vector<pid_t>& pids, Millis budget) {
   }
   // A child that never ended cannot be reaped: that is ECHO-2's concern.
   if (!alive.empty())
-    throw Blocked("ECHO-2", std::to_string(alive.size()) + " of " + std::to_string(pids.size()) +
-                                " children still ran " + std::to_string(budget.count()) +
-                                " ms after their sessions ended: " + PidList(alive) + " (ECHO-2)");
-  std::ostringstream out;
-  out << left.size() << " of " << pids.size() << " children not reaped "
-      << budget.count() << " ms after their sessions ended";
-  if (!zombies.empty()) out << "; zombies: " << PidList(zombies);
-  if (!alive.empty()) out << "; still running: " << PidList(alive);
-  return out.str();
+    throw Blocked("ECHO-2", Say("{0} of {1} children still ran {2} ms after their sessions ended: {3} (ECHO-2)",
+                                alive.size(), pids.size(), budget.count(), PidList(alive)));
+  // (No child of `left` still runs here: those were thrown above.)
+  if (zombies.empty())
+    return Say("{0} of {1} children not reaped {2} ms after their sessions ended", left.size(), pids.size(),
+               budget.count());
+  return Say("{0} of {1} children not reaped {2} ms after their sessions ended; zombies: {3}", left.size(),
+             pids.size(), budget.count(), PidList(zombies));
 }
 
 bool ServedOnce(const Sut& sut, Millis budget, std::string* why) {
   Deadline deadline(budget);
   auto client = sut.Connect(budget);
   if (!client) {
-    *why = "could not connect";
+    *why = Tr("could not connect");
     return false;
   }
   *why = sut.protocol().Serve(*client, deadline.Remaining());
@@ -159,8 +166,9 @@ std::vector<pid_t> ChildPids(const std::vector<Session>& sessions) {
 std::string PidList(const std::vector<pid_t>& pids, size_t max_shown) {
   std::ostringstream out;
   for (size_t i = 0; i < pids.size() && i < max_shown; ++i) out << (i ? " " : "") << pids[i];
-  if (pids.size() > max_shown) out << " ... (" << pids.size() << " in all)";
-  return out.str();
+  if (pids.size() <= max_shown) return out.str();
+  // TRANSLATORS: {0} is the first process IDs of a longer list, {1} how many it has.
+  return Say("{0} ... ({1} in all)", out.str(), pids.size());
 }
 
 std::string RandomBytes(std::mt19937_64& random, size_t size) {

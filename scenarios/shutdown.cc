@@ -4,6 +4,7 @@
 
 #include "conformance/harness/describe_status.h"
 #include "conformance/harness/procfs.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/sessions.h"
 
 namespace forkcheck {
@@ -14,13 +15,14 @@ Outcome CheckShutdown(Context& context, int signo) {
   std::vector<ProcStat> tree = DescendantsOf(context.sut.pid());
   std::string name = sigabbrev_np(signo);
   Clock::time_point sent = Clock::now();
-  context.sut.Signal(signo, "asks for a graceful shutdown");
+  // TRANSLATORS: why the kit sent the signal, shown on the case's timeline.
+  context.sut.Signal(signo, Tr("asks for a graceful shutdown"));
   Millis grace = Scaled(Millis(context.declared.shutdown_grace_ms)) + Scaled(Millis(1000));
   bool exited = PollUntil([&] { return !context.sut.Alive(); }, grace, Millis(2));
   if (!exited)
-    return Outcome::Fail("the server was still running " + std::to_string(grace.count()) +
-                         " ms after SIG" + name + " (declared grace " +
-                         std::to_string(context.declared.shutdown_grace_ms) + " ms)");
+    // TRANSLATORS: SIG{1} is a signal name (SIGTERM, SIGINT).
+    return Outcome::Fail(Say("the server was still running {0} ms after SIG{1} (declared grace {2} ms)",
+                             grace.count(), name, context.declared.shutdown_grace_ms));
   double took = MillisSince(sent);
   int status = *context.sut.ExitStatus();
   std::vector<pid_t> left;
@@ -35,11 +37,12 @@ Outcome CheckShutdown(Context& context, int signo) {
   // pipe from it) need a moment after it: only those still running then
   // were left behind.
   if (!PollUntil(none_left, Scaled(Millis(500)), Millis(2)))
-    return Outcome::Fail("the server " + DescribeWaitStatus(status) + " after SIG" + name +
-                         " but left its children behind (orphaned, still running): " + PidList(left));
-  return Outcome::Pass("the server " + DescribeWaitStatus(status) + " " + std::to_string(static_cast<int>(took)) +
-                       " ms after SIG" + name + "; none of its " + std::to_string(tree.size()) +
-                       " children was left");
+    // TRANSLATORS: {0} is how the server ended ("exited with status 0"); SIG{1} a signal name; {2} process IDs.
+    return Outcome::Fail(Say("the server {0} after SIG{1} but left its children behind (orphaned, still running): {2}",
+                             DescribeWaitStatus(status), name, PidList(left)));
+  // TRANSLATORS: {0} is how the server ended ("exited with status 0"); SIG{2} a signal name.
+  return Outcome::Pass(Say("the server {0} {1} ms after SIG{2}; none of its {3} children was left",
+                           DescribeWaitStatus(status), static_cast<int>(took), name, tree.size()));
 }
 
 }  // namespace forkcheck

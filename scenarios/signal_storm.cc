@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include "conformance/l10n/tr.h"
+
 namespace forkcheck {
 
 SignalStorm::SignalStorm(pid_t target, int signo, std::chrono::microseconds period, std::shared_ptr<EventLog> log)
@@ -16,13 +18,13 @@ SignalStorm::SignalStorm(pid_t target, int signo, std::chrono::microseconds peri
       }) {
   if (log_)
     log_->Add(EventKind::kSignalSent, target, signo,
-              "storm: one every " + std::to_string(period.count()) + " us until the check ends");
+              Say("storm: one every {0} us until the check ends", period.count()));
 }
 
 SignalStorm::~SignalStorm() {
   stop_ = true;
   thread_.join();
-  if (log_) log_->Add(EventKind::kSignalSent, target_, signo_, "storm ended: " + std::to_string(sent_) + " sent");
+  if (log_) log_->Add(EventKind::kSignalSent, target_, signo_, Say("storm ended: {0} sent", sent_.load()));
 }
 
 }  // namespace forkcheck

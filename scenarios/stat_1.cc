@@ -1,6 +1,7 @@
 // STAT-1: each reaped child is reported exactly once, with the right pid.
 #include <signal.h>
 
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 #include "scenarios/status_lines.h"
@@ -9,9 +10,9 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kStat1 = {
-    "STAT-1", Level::kMust, "status", "reports each reaped child exactly once, with its pid",
-    "report the pid that waitpid() returned, once per successful waitpid() call; a handler "
-    "that reports without checking the return value reports twice or reports -1"};
+    "STAT-1", Level::kMust, "status", N_("reports each reaped child exactly once, with its pid"),
+    N_("report the pid that waitpid() returned, once per successful waitpid() call; a handler "
+       "that reports without checking the return value reports twice or reports -1")};
 
 Outcome Run(Context& context) {
   std::string why;
@@ -26,10 +27,10 @@ Outcome Run(Context& context) {
   if (!why.empty()) return Outcome::Fail(why);
   for (const auto& [pid, lines] : reports) {
     if (lines.size() != 1)
-      return Outcome::Fail("child " + std::to_string(pid) + " was reported " + std::to_string(lines.size()) +
-                           " times: " + DescribeReport(lines[0]));
+      // TRANSLATORS: {2} is the first report: the line printed and how the kit read it.
+      return Outcome::Fail(Say("child {0} was reported {1} times: {2}", pid, lines.size(), DescribeReport(lines[0])));
   }
-  return Outcome::Pass("8 children (4 ended, 4 killed) each reported exactly once");
+  return Outcome::Pass(Tr("8 children (4 ended, 4 killed) each reported exactly once"));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // STAT-2: normal exits are reported with the right exit code.
 #include <algorithm>
 
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 #include "scenarios/status_lines.h"
@@ -9,9 +10,9 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kStat2 = {
-    "STAT-2", Level::kMust, "status", "decodes normal exits with the right code",
-    "the status from waitpid() is not the exit code: test WIFEXITED(st) and report "
-    "WEXITSTATUS(st)"};
+    "STAT-2", Level::kMust, "status", N_("decodes normal exits with the right code"),
+    N_("the status from waitpid() is not the exit code: test WIFEXITED(st) and report "
+       "WEXITSTATUS(st)")};
 
 // Without hooks the kit can only cause clean exits (code 0); with them it
 // sweeps every code 0-255 through "!exit N".
@@ -45,9 +46,11 @@ Outcome CheckBatch(Context& context, const std::vector<int>& codes, bool hooks) 
   for (size_t i = 0; i < pids.size(); ++i) {
     const StatusReport& report = reports[pids[i]].front();
     if (!report.exited || report.code != codes[i])
-      return Outcome::Fail("child " + std::to_string(pids[i]) + " exited with status " +
-                           std::to_string(codes[i]) + (hooks ? " (asked by !exit)" : " (clean EOF)") +
-                           "; reported " + DescribeReport(report));
+      // TRANSLATORS: {2} is the report: the line printed and how the kit read it.
+      return Outcome::Fail(hooks ? Say("child {0} exited with status {1} (asked by !exit); reported {2}", pids[i],
+                                       codes[i], DescribeReport(report))
+                                 : Say("child {0} exited with status {1} (clean EOF); reported {2}", pids[i],
+                                       codes[i], DescribeReport(report)));
   }
   return Outcome::Pass();
 }
@@ -62,8 +65,8 @@ Outcome Run(Context& context) {
     Outcome outcome = CheckBatch(context, slice, hooks);
     if (outcome.verdict != Verdict::kPass) return outcome;
   }
-  return Outcome::Pass(hooks ? "exit codes 0-255 (via !exit) each reported correctly"
-                             : "3 clean exits reported as status 0 (declare the hooks profile to sweep 0-255)");
+  return Outcome::Pass(hooks ? Tr("exit codes 0-255 (via !exit) each reported correctly")
+                             : Tr("3 clean exits reported as status 0 (declare the hooks profile to sweep 0-255)"));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 
 #include "conformance/harness/describe_status.h"
 #include "scenarios/fatal_signals.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 #include "scenarios/status_lines.h"
@@ -11,9 +12,9 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kStat3 = {
-    "STAT-3", Level::kMust, "status", "decodes deaths by signal with the right signal number",
-    "when WIFSIGNALED(st) holds the child did not exit: report WTERMSIG(st), not "
-    "WEXITSTATUS(st), which is meaningless then"};
+    "STAT-3", Level::kMust, "status", N_("decodes deaths by signal with the right signal number"),
+    N_("when WIFSIGNALED(st) holds the child did not exit: report WTERMSIG(st), not "
+       "WEXITSTATUS(st), which is meaningless then")};
 
 // Four different signals, each one the child does not catch, so its death
 // by that signal is certain.
@@ -41,11 +42,13 @@ Outcome Run(Context& context) {
   for (size_t i = 0; i < pids.size(); ++i) {
     const StatusReport& report = reports[pids[i]].front();
     if (report.exited || report.signal != signals[i])
-      return Outcome::Fail(notes + "the kit killed child " + std::to_string(pids[i]) + " with " +
-                           SignalName(signals[i]) + " (" + std::to_string(signals[i]) + "); reported " +
-                           DescribeReport(report));
+      // TRANSLATORS: {0} is empty or notes that each end with "; "; {2} a signal name, {3} its number;
+      // {4} the report: the line printed and how the kit read it.
+      return Outcome::Fail(Say("{0}the kit killed child {1} with {2} ({3}); reported {4}", notes, pids[i],
+                               SignalName(signals[i]), signals[i], DescribeReport(report)));
   }
-  return Outcome::Pass(notes + "children killed by " + names + " each reported with that signal");
+  // TRANSLATORS: {0} is empty or notes that each end with "; "; {1} a list of signal names.
+  return Outcome::Pass(Say("{0}children killed by {1} each reported with that signal", notes, names));
 }
 
 }  // namespace

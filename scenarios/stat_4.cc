@@ -9,6 +9,7 @@
 
 #include "conformance/harness/describe_status.h"
 #include "scenarios/fatal_signals.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 #include "scenarios/status_lines.h"
@@ -17,9 +18,9 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kStat4 = {
-    "STAT-4", Level::kShould, "status", "reports core dumps",
-    "WCOREDUMP(st) tells whether a child killed by a signal left a core file: append "
-    "\" (core dumped)\" to the report when it holds"};
+    "STAT-4", Level::kShould, "status", N_("reports core dumps"),
+    N_("WCOREDUMP(st) tells whether a child killed by a signal left a core file: append "
+       "\" (core dumped)\" to the report when it holds")};
 
 std::string CwdOf(pid_t pid) {
   char target[4096];
@@ -56,22 +57,25 @@ Outcome Run(Context& context) {
   auto session = OpenSession(context.sut, &why);
   if (!session) return Outcome::Fail(why);
   std::vector<int> lethal = SignalsThatKill(session->child, kCoreSignals);
-  if (lethal.empty()) return Outcome::Skip("the children catch, ignore or block every signal that dumps core");
+  if (lethal.empty()) return Outcome::Skip(Tr("the children catch, ignore or block every signal that dumps core"));
   std::string cwd = CwdOf(session->child);
   std::map<std::string, std::string> before = CoreFiles(cwd);
   context.sut.KillChild(session->child, lethal.front());
   RequireReaped({session->child}, Scaled(Millis(5000)), "REAP-3",
-                "a child killed by " + SignalName(lethal.front()));
+                Say("a child killed by {0}", SignalName(lethal.front())));
   if (CoreFiles(cwd) == before)
-    return Outcome::Skip("the kernel wrote no core file for the child killed by " + SignalName(lethal.front()) +
-                         " (in " + cwd + "; check /proc/sys/kernel/core_pattern and RLIMIT_CORE)");
+    // TRANSLATORS: {0} is a signal name, {1} a directory.
+    return Outcome::Skip(Say("the kernel wrote no core file for the child killed by {0} (in {1}; check "
+                             "/proc/sys/kernel/core_pattern and RLIMIT_CORE)",
+                             SignalName(lethal.front()), cwd));
   auto reports = CollectReports(context, {session->child}, &why);
   if (!why.empty()) return Outcome::Fail(why);
   const StatusReport& report = reports[session->child].front();
   if (report.exited || !report.core)
-    return Outcome::Fail("child " + std::to_string(session->child) + " was killed by " +
-                         SignalName(lethal.front()) + " and dumped core; reported " + DescribeReport(report));
-  return Outcome::Pass("a core dump (" + SignalName(lethal.front()) + ") was reported as such");
+    // TRANSLATORS: {1} is a signal name; {2} the report: the line printed and how the kit read it.
+    return Outcome::Fail(Say("child {0} was killed by {1} and dumped core; reported {2}", session->child,
+                             SignalName(lethal.front()), DescribeReport(report)));
+  return Outcome::Pass(Say("a core dump ({0}) was reported as such", SignalName(lethal.front())));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "scenarios/status_lines.h"
 
+#include "conformance/l10n/tr.h"
 #include "scenarios/sessions.h"
 
 namespace forkcheck {
@@ -28,9 +29,10 @@ std::map<pid_t, std::vector<StatusReport>> CollectReports(Context& context,
   Millis budget = Scaled(Millis(context.declared.reap_grace_ms)) + Scaled(Millis(1000));
   std::vector<pid_t> missing;
   if (!PollUntil([&] { return AllReported(context, pids, &missing); }, budget)) {
-    *why = std::to_string(missing.size()) + " of " + std::to_string(pids.size()) +
-           " reaped children have no status line matching the pattern (pids " + PidList(missing) +
-           "); the server's output ends: " + context.sut.OutputTail(3);
+    // TRANSLATORS: {2} is a list of process IDs; {3} the last lines the server printed.
+    *why = Say("{0} of {1} reaped children have no status line matching the pattern (pids {2}); the server's "
+               "output ends: {3}",
+               missing.size(), pids.size(), PidList(missing), context.sut.OutputTail(3));
     return {};
   }
   auto fence = OpenSession(context.sut, why);
@@ -48,18 +50,24 @@ std::map<pid_t, std::vector<StatusReport>> CollectReports(Context& context,
 std::map<pid_t, std::vector<StatusReport>> AwaitReapedAndReported(Context& context,
                                                                   const std::vector<pid_t>& pids,
                                                                   const char* reaping, std::string* why) {
-  std::string situation = std::to_string(pids.size()) + " children whose sessions ended";
+  std::string situation =
+      SayN("{0} child whose session ended", "{0} children whose sessions ended", pids.size(), pids.size());
   RequireReaped(pids, Scaled(Millis(3000)), reaping, situation);
   if (!context.sut.Alive())
-    throw Blocked(reaping, "the server died as " + situation + " (" + reaping + ")");
+    throw Blocked(reaping,
+                  SayN("the server died as {0} child whose session ended ({1})",
+                       "the server died as {0} children whose sessions ended ({1})", pids.size(), pids.size(),
+                       reaping));
   return CollectReports(context, pids, why);
 }
 
 std::string DescribeReport(const StatusReport& report) {
-  std::string decoded = report.exited ? "exited with status " + std::to_string(report.code)
-                                      : "killed by signal " + std::to_string(report.signal) +
-                                            (report.core ? " (core dumped)" : "");
-  return std::string(report.stream) + " \"" + report.line + "\" (read as: " + decoded + ")";
+  // TRANSLATORS: how the kit read a status line the server printed.
+  std::string decoded = report.exited ? Say("exited with status {0}", report.code)
+                        : report.core ? Say("killed by signal {0} (core dumped)", report.signal)
+                                      : Say("killed by signal {0}", report.signal);
+  // TRANSLATORS: {0} is stdout or stderr, {1} the line the server printed, {2} how the kit read it.
+  return Say("{0} \"{1}\" (read as: {2})", report.stream, report.line, decoded);
 }
 
 }  // namespace forkcheck

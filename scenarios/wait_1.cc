@@ -4,6 +4,7 @@
 
 #include "conformance/inject/fault_plan.h"
 #include "scenarios/keep_busy.h"
+#include "conformance/l10n/tr.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 
@@ -11,10 +12,10 @@ namespace forkcheck {
 namespace {
 
 constexpr Requirement kWait1 = {
-    "WAIT-1", Level::kMust, "core", "retries waitpid() after EINTR",
-    "a blocking wait()/waitpid() returns -1 with errno EINTR when a caught signal (handler "
-    "without SA_RESTART) interrupts it; that does not mean \"no more children\": retry it, or "
-    "the child stays a zombie. Only ECHILD (or 0 with WNOHANG) means nothing is left to reap"};
+    "WAIT-1", Level::kMust, "core", N_("retries waitpid() after EINTR"),
+    N_("a blocking wait()/waitpid() returns -1 with errno EINTR when a caught signal (handler "
+       "without SA_RESTART) interrupts it; that does not mean \"no more children\": retry it, or "
+       "the child stays a zombie. Only ECHILD (or 0 with WNOHANG) means nothing is left to reap")};
 
 // One session ends while EINTR is armed for the parent's wait calls. The
 // fault only fires on a call that would block with a signal able to cut
@@ -23,15 +24,14 @@ constexpr Requirement kWait1 = {
 std::string EndOneSession(Context& context, int round, long count) {
   std::string why;
   auto session = OpenSession(context.sut, &why);
-  if (!session) return "round " + std::to_string(round) + ": " + why;
+  if (!session) return Say("round {0}: {1}", round, why);
   context.faults->Arm(Family::kWaitpid, {EINTR, 0, count, 1, 0, Role::kParent});
   session->client.Close();
   Millis budget = Scaled(Millis(context.declared.reap_grace_ms)) + Scaled(Millis(1000));
   std::string unreaped = UnreapedEvidence({session->child}, budget);
   context.faults->Disarm(Family::kWaitpid);
   if (!unreaped.empty())
-    return "round " + std::to_string(round) + ", up to " + std::to_string(count) +
-           " wait EINTR armed in the parent: " + unreaped;
+    return Say("round {0}, up to {1} wait EINTR armed in the parent: {2}", round, count, unreaped);
   return "";
 }
 
@@ -43,16 +43,16 @@ void RequireReapingWithoutFaults(Context& context) {
   if (!session) return;
   session->client.Close();
   RequireReaped({session->child}, Scaled(Millis(context.declared.reap_grace_ms)) + Scaled(Millis(1000)), "REAP-1",
-                "without any injected fault, a child whose session ended");
+                Tr("without any injected fault, a child whose session ended"));
 }
 
 std::string Verdict(const FaultCounts& waits) {
   if (waits.counted && waits.every_call && waits.calls == 0)
-    return "the server never called wait*() (SIGCHLD ignored, the kernel reaps)";
+    return Tr("the server never called wait*() (SIGCHLD ignored, the kernel reaps)");
   if (waits.counted && waits.injected == 0)
-    return "EINTR was never possible: a wait that returns at once (WNOHANG) or that no signal can interrupt "
-           "(SA_RESTART) never fails with EINTR";
-  return "each EINTR was retried";
+    return Tr("EINTR was never possible: a wait that returns at once (WNOHANG) or that no signal can interrupt "
+              "(SA_RESTART) never fails with EINTR");
+  return Tr("each EINTR was retried");
 }
 
 Outcome Run(Context& context) {
@@ -65,13 +65,15 @@ Outcome Run(Context& context) {
   long rounds = PickInRange(context.random, 2, 3);
   for (int round = 1; round <= rounds; ++round) {
     std::string failure = EndOneSession(context, round, PickInRange(context.random, 1, 3));
-    if (failure.empty() && !context.sut.Alive()) failure = "the server exited";
-    if (!failure.empty()) return Outcome::Fail(failure + " (" + context.faults->Describe() + ")");
+    if (failure.empty() && !context.sut.Alive()) failure = Tr("the server exited");
+    // The failure and the faults injected, joined by punctuation only.
+    if (!failure.empty()) return Outcome::Fail(fmt::format("{0} ({1})", failure, context.faults->Describe()));
   }
   busy.reset();
   FaultCounts waits = context.faults->ArmedCounts(Family::kWaitpid);
-  return Outcome::Pass(std::to_string(rounds) + " sessions ended one by one beside a held one, each child reaped; " +
-                       Verdict(waits) + " (" + context.faults->Describe() + ")");
+  // TRANSLATORS: {1} says whether EINTR could occur; {2} lists the faults injected.
+  return Outcome::Pass(Say("{0} sessions ended one by one beside a held one, each child reaped; {1} ({2})", rounds,
+                           Verdict(waits), context.faults->Describe()));
 }
 
 }  // namespace

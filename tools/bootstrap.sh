@@ -19,7 +19,22 @@ packages=(
   man-db                                # man -l renders forkcheck(1) in the install test
   python3-yaml                          # the CI recipes of docs/ci.md are parsed in a test
   chromium fonts-liberation             # headless Chromium renders the HTML report in a test
+  gettext locales                       # xgettext/msgmerge/msgfmt for po/; the ko_KR.UTF-8 locale for Korean messages
 )
+
+# Korean messages need the ko_KR.UTF-8 locale (forkcheck falls back to
+# C.UTF-8 without it, and says so). Generated once, kept in /etc/locale.gen.
+ensure_korean_locale() {
+  locale -a 2>/dev/null | grep -qix 'ko_KR.utf8' && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "bootstrap: the ko_KR.UTF-8 locale is missing (Korean messages then show through C.UTF-8); run tools/bootstrap.sh as root to generate it" >&2
+    return 0
+  fi
+  echo "bootstrap: generating the ko_KR.UTF-8 locale" >&2
+  sed -i 's/^# *\(ko_KR.UTF-8 UTF-8\)/\1/' /etc/locale.gen
+  grep -q '^ko_KR.UTF-8 UTF-8' /etc/locale.gen || echo 'ko_KR.UTF-8 UTF-8' >> /etc/locale.gen
+  localedef -i ko_KR -c -f UTF-8 -A /usr/share/locale/locale.alias ko_KR.UTF-8
+}
 
 missing=()
 for package in "${packages[@]}"; do
@@ -30,6 +45,7 @@ for package in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+  ensure_korean_locale
   exit 0
 fi
 
@@ -42,4 +58,5 @@ echo "bootstrap: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+ensure_korean_locale
 echo "bootstrap: done" >&2

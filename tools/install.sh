@@ -3,9 +3,10 @@
 #
 #   bazel run //:install -- --prefix=DIR
 #
-# DIR/bin/forkcheck, DIR/lib/forkcheck/{libforkcheck_inject.so,reference_server}
-# and DIR/share/man/man1/forkcheck.1. The installed binary finds its preload
-# library and the reference server relative to itself. A relative DIR is
+# DIR/bin/forkcheck, DIR/lib/forkcheck/{libforkcheck_inject.so,reference_server},
+# DIR/share/man/man1/forkcheck.1 and the Korean messages,
+# DIR/share/locale/ko/LC_MESSAGES/forkcheck.mo. The installed binary finds its
+# preload library, the reference server and the messages relative to itself. A relative DIR is
 # taken from the directory bazel run was started in.
 set -euo pipefail
 
@@ -29,4 +30,6 @@ install -D -m 0755 "$runfiles/conformance/forkcheck" "$prefix/bin/forkcheck"
 install -D -m 0755 "$runfiles/conformance/inject/libforkcheck_inject.so" "$prefix/lib/forkcheck/libforkcheck_inject.so"
 install -D -m 0755 "$runfiles/src/reference_server" "$prefix/lib/forkcheck/reference_server"
 install -D -m 0644 "$runfiles/docs/forkcheck.1" "$prefix/share/man/man1/forkcheck.1"
-echo "installed forkcheck into $prefix (bin/forkcheck, lib/forkcheck/, share/man/man1/forkcheck.1)"
+install -D -m 0644 "$runfiles/conformance/locale/ko/LC_MESSAGES/forkcheck.mo" \
+  "$prefix/share/locale/ko/LC_MESSAGES/forkcheck.mo"
+echo "installed forkcheck into $prefix (bin/forkcheck, lib/forkcheck/, share/man/man1/forkcheck.1, share/locale/)"

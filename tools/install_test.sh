@@ -10,7 +10,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 prefix="$TEST_TMPDIR/prefix"
 "$TEST_SRCDIR/forkcheck/tools/install.sh" --prefix="$prefix"
 for file in bin/forkcheck lib/forkcheck/libforkcheck_inject.so lib/forkcheck/reference_server \
-            share/man/man1/forkcheck.1; do
+            share/man/man1/forkcheck.1 share/locale/ko/LC_MESSAGES/forkcheck.mo; do
   [ -f "$prefix/$file" ] || fail "$file was not installed"
 done
 
@@ -32,4 +32,9 @@ grep -q "with preload:" <<< "$out" || fail "the installed preload library was no
 
 out=$(installed --only=ECHO-1) || fail "the bundled reference server: $out"
 grep -q "lib/forkcheck/reference_server" <<< "$out" || fail "not the installed reference server: $out"
+# The Korean catalogue is found under share/locale, whether or not the
+# ko_KR.UTF-8 locale is installed (LOCPATH hides it).
+mkdir -p "$TEST_TMPDIR/no-locales"
+out=$(LANG=ko_KR.UTF-8 LOCPATH="$TEST_TMPDIR/no-locales" installed --list 2>&1) || fail "--list in Korean: $out"
+grep -q "REAP-2 .*좀비\|REAP-2 .*자식 프로세스" <<< "$out" || fail "no Korean titles from the installed catalogue: $out"
 echo "install test passed"

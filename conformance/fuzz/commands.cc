@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "conformance/harness/procfs.h"
+#include "conformance/l10n/tr.h"
 
 namespace forkcheck {
 namespace {
@@ -76,7 +77,9 @@ class Send : public OnConnection {
 
  protected:
   std::string Describe(const FuzzModel& s0) const override {
-    return "send " + std::to_string(bytes_.size()) + " bytes on " + Name(Target(s0));
+    // TRANSLATORS: a step of a fuzz schedule. Keep its leading command word (connect, send, half-close, close,
+    // kill, wait) and the connection names (c0, c1, ...) as they are.
+    return Say("send {0} bytes on {1}", bytes_.size(), Name(Target(s0)));
   }
   void Act(const FuzzModel& s0, FuzzServer& server) const override {
     int id = Target(s0);
@@ -87,9 +90,10 @@ class Send : public OnConnection {
     if (sent && back == bytes_) return;
     size_t same = 0;
     while (same < back.size() && back[same] == bytes_[same]) ++same;
-    server.Fail("ECHO-1", "sent " + std::to_string(bytes_.size()) + " bytes on " + Name(id) + ", got " +
-                              std::to_string(back.size()) + " back" +
-                              (same < back.size() ? ", first difference at byte " + std::to_string(same) : ""));
+    if (same < back.size())
+      server.Fail("ECHO-1", Say("sent {0} bytes on {1}, got {2} back, first difference at byte {3}", bytes_.size(),
+                                Name(id), back.size(), same));
+    server.Fail("ECHO-1", Say("sent {0} bytes on {1}, got {2} back", bytes_.size(), Name(id), back.size()));
   }
   const char* death_requirement() const override { return "ECHO-1"; }
 
@@ -104,7 +108,7 @@ class HalfClose : public OnConnection {
 
  protected:
   std::string Describe(const FuzzModel& s0) const override {
-    return "half-close " + Name(Target(s0)) + " (shutdown SHUT_WR), read to EOF";
+    return Say("half-close {0} (shutdown SHUT_WR), read to EOF", Name(Target(s0)));
   }
   void Act(const FuzzModel& s0, FuzzServer& server) const override {
     int id = Target(s0);
@@ -113,10 +117,8 @@ class HalfClose : public OnConnection {
     std::string rest;
     TcpClient::End end = client.ReadToEnd(&rest, Scaled(Millis(2000)));
     if (end == TcpClient::End::kTimeout)
-      server.Fail("ECHO-2", "no EOF on " + Name(id) + " within " + std::to_string(Scaled(Millis(2000)).count()) +
-                                " ms of the half-close");
-    if (!rest.empty())
-      server.Fail("ECHO-1", std::to_string(rest.size()) + " unexpected bytes on " + Name(id) + " after the half-close");
+      server.Fail("ECHO-2", Say("no EOF on {0} within {1} ms of the half-close", Name(id), Scaled(Millis(2000)).count()));
+    if (!rest.empty()) server.Fail("ECHO-1", Say("{0} unexpected bytes on {1} after the half-close", rest.size(), Name(id)));
     server.Ended(id, {Kind::kAnyExit, 0}, "ECHO-2", "REAP-1");
   }
 };
@@ -144,7 +146,8 @@ class Kill : public OnConnection {
 
  protected:
   std::string Describe(const FuzzModel& s0) const override {
-    return std::string("kill -") + sigabbrev_np(signo_) + " the child serving " + Name(Target(s0));
+    // TRANSLATORS: {0} is a signal's name without SIG (KILL, HUP).
+    return Say("kill -{0} the child serving {1}", sigabbrev_np(signo_), Name(Target(s0)));
   }
   void Act(const FuzzModel& s0, FuzzServer& server) const override {
     int id = Target(s0);
@@ -169,7 +172,7 @@ class HookExit : public OnConnection {
 
  protected:
   std::string Describe(const FuzzModel& s0) const override {
-    return "send \"!exit " + std::to_string(code_) + "\" on " + Name(Target(s0));
+    return Say("send \"!exit {0}\" on {1}", code_, Name(Target(s0)));
   }
   void Act(const FuzzModel& s0, FuzzServer& server) const override {
     int id = Target(s0);
@@ -177,8 +180,8 @@ class HookExit : public OnConnection {
     client.SendAll("!exit " + std::to_string(code_) + "\n", Scaled(Millis(1000)));
     std::string rest;
     if (client.ReadToEnd(&rest, Scaled(Millis(2000))) == TcpClient::End::kTimeout)
-      server.Fail("STAT-2", "the child serving " + Name(id) + " did not end after \"!exit " +
-                                std::to_string(code_) + "\" (is --test-hooks on?)");
+      server.Fail("STAT-2",
+                  Say("the child serving {0} did not end after \"!exit {1}\" (is --test-hooks on?)", Name(id), code_));
     server.Ended(id, {Kind::kExit, code_}, "STAT-2", "REAP-1");
   }
 
@@ -192,7 +195,7 @@ class SigchldStorm : public Step {
 
  protected:
   std::string Describe(const FuzzModel&) const override {
-    return "send " + std::to_string(count_) + " spurious SIGCHLD to the server";
+    return Say("send {0} spurious SIGCHLD to the server", count_);
   }
   void Act(const FuzzModel&, FuzzServer& server) const override {
     for (int i = 0; i < count_; ++i) server.sut().Signal(SIGCHLD);
@@ -239,7 +242,7 @@ class CloseAll : public Step {
 
  protected:
   std::string Describe(const FuzzModel& s0) const override {
-    return "close " + JoinNames(s0.open) + " at once (server stopped until their children ended)";
+    return Say("close {0} at once (server stopped until their children ended)", JoinNames(s0.open));
   }
   void Act(const FuzzModel& s0, FuzzServer& server) const override {
     std::vector<pid_t> children;
@@ -266,8 +269,7 @@ class IdleWait : public Step {
 
  protected:
   std::string Describe(const FuzzModel& s0) const override {
-    return "wait past the idle timeout (" + std::to_string(s0.profile.idle_timeout_ms) + " ms) with " +
-           JoinNames(s0.open) + " open";
+    return Say("wait past the idle timeout ({0} ms) with {1} open", s0.profile.idle_timeout_ms, JoinNames(s0.open));
   }
   void Act(const FuzzModel& s0, FuzzServer& server) const override {
     int timeout = s0.profile.idle_timeout_ms;
@@ -276,9 +278,9 @@ class IdleWait : public Step {
     for (int id : s0.open) {
       std::string rest;
       if (server.Client(id).ReadToEnd(&rest, deadline.Remaining()) == TcpClient::End::kTimeout)
-        server.Fail("ALRM-1", Name(id) + " still open " + std::to_string(timeout) + " ms + margin after its last byte");
+        server.Fail("ALRM-1", Say("{0} still open {1} ms + margin after its last byte", Name(id), timeout));
       if (!rest.empty())
-        server.Fail("ALRM-2", std::to_string(rest.size()) + " bytes the client never sent arrived on " + Name(id));
+        server.Fail("ALRM-2", Say("{0} bytes the client never sent arrived on {1}", rest.size(), Name(id)));
       server.Ended(id, {Kind::kAnyExit, 0}, "ALRM-1", reap);
     }
   }
@@ -291,7 +293,7 @@ class ForkFailure : public Step {
 
  protected:
   std::string Describe(const FuzzModel&) const override {
-    return "make the server's next fork() fail with EAGAIN, connect, expect EOF";
+    return Tr("make the server's next fork() fail with EAGAIN, connect, expect EOF");
   }
   void Act(const FuzzModel&, FuzzServer& server) const override {
     FaultPlan* faults = server.faults();
@@ -323,8 +325,7 @@ class ForkRace : public Step {
 
  protected:
   std::string Describe(const FuzzModel&) const override {
-    return "delay the parent " + std::to_string(delay_ms_) + " ms after fork(), " + std::to_string(count_) +
-           " clients close at once";
+    return Say("delay the parent {0} ms after fork(), {1} clients close at once", delay_ms_, count_);
   }
   void Act(const FuzzModel&, FuzzServer& server) const override {
     FaultPlan* faults = server.faults();
@@ -338,8 +339,8 @@ class ForkRace : public Step {
     faults->Disarm(Family::kFork);
     std::optional<TcpClient> probe = server.sut().Connect(Scaled(Millis(2000)));
     if (!probe || !server.sut().protocol().Serve(*probe, Scaled(Millis(2000))).empty())
-      server.Fail("FORK-2", "after children that ended before fork() returned in the parent, a new client was not "
-                            "served within 2000 ms (slots lost?)");
+      server.Fail("FORK-2", Tr("after children that ended before fork() returned in the parent, a new client was not "
+                               "served within 2000 ms (slots lost?)"));
   }
   const char* death_requirement() const override { return "FORK-2"; }
 

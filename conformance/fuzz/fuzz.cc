@@ -11,6 +11,7 @@
 #include "conformance/fuzz/fuzz_server.h"
 #include "conformance/harness/own_children.h"
 #include "conformance/inject/fault_plan.h"
+#include "conformance/l10n/tr.h"
 
 namespace forkcheck {
 namespace {
@@ -32,7 +33,7 @@ std::string MakeWorkdir() {
 // Whether fork() failures can be injected into this server, and why not.
 bool ForkFailuresReach(const FuzzOptions& options, const std::string& workdir, std::string* why) {
   if (!options.fork_failures || options.argv.empty()) {
-    *why = "fork failures not requested";
+    *why = Tr("fork failures not requested");
     return false;
   }
   return FaultPlan::ForProgram(ResolveProgram(options.argv[0]), workdir, options.declared.backends, why) != nullptr;
@@ -66,7 +67,7 @@ void RunSchedule(const FuzzSetup& setup, const FuzzModel& initial,
   ++setup.record->replays;
   FuzzServer server(setup);
   std::string error;
-  if (!server.Start(&error)) server.Fail("START", "the server did not start: " + error);
+  if (!server.Start(&error)) server.Fail("START", Say("the server did not start: {0}", error));
   rc::state::runAll(commands, initial, server);
 }
 
@@ -90,7 +91,7 @@ Session Prepare(const FuzzOptions& options) {
   session.parser = MakeParser(options);
   std::string why;
   bool faults = ForkFailuresReach(options, session.workdir, &why);
-  if (!faults) session.notes = "fork() failures left out of the schedules: " + why;
+  if (!faults) session.notes = Say("fork() failures left out of the schedules: {0}", why);
   session.initial = InitialModel(options, faults);
   return session;
 }
@@ -149,25 +150,33 @@ FuzzResult RunFuzz(const FuzzOptions& options) {
 }
 
 std::string FormatFuzzProgress(const FuzzProgress& progress) {
-  return "[run " + std::to_string(progress.run) + "/" + std::to_string(progress.runs) + "] " +
-         (progress.shrinking ? "shrinking: " : "") + "schedule of " + std::to_string(progress.steps) + " step" +
-         (progress.steps == 1 ? "" : "s");
+  // TRANSLATORS: the live progress line of `forkcheck fuzz`: run {0} of {1}, a schedule of {2} steps.
+  if (progress.shrinking)
+    return SayN("[run {0}/{1}] shrinking: schedule of {2} step", "[run {0}/{1}] shrinking: schedule of {2} steps",
+                progress.steps, progress.run, progress.runs, progress.steps);
+  return SayN("[run {0}/{1}] schedule of {2} step", "[run {0}/{1}] schedule of {2} steps", progress.steps, progress.run,
+              progress.runs, progress.steps);
 }
 
 std::string FormatFuzzResult(const FuzzOptions& options, const FuzzResult& result) {
   std::ostringstream out;
   if (!result.found) {
-    out << "no violation found in " << result.runs_done << " runs (seeds " << options.seed << ".."
-        << options.seed + static_cast<uint64_t>(result.runs_done > 0 ? result.runs_done - 1 : 0) << ")\n";
+    // TRANSLATORS: {1}..{2} are the seeds of the runs.
+    out << Say("no violation found in {0} runs (seeds {1}..{2})", result.runs_done, options.seed,
+               options.seed + static_cast<uint64_t>(result.runs_done > 0 ? result.runs_done - 1 : 0))
+        << "\n";
   } else {
-    out << result.requirement << " violated after " << result.steps.size() << " step"
-        << (result.steps.size() == 1 ? "" : "s") << " (run " << result.runs_done << ", seed " << result.seed
-        << ", " << result.shrinks << " shrink steps, " << result.replays << " schedules run):\n";
+    // TRANSLATORS: {0} is a requirement ID (REAP-2); the numbered steps of the schedule follow.
+    out << SayN("{0} violated after {1} step (run {2}, seed {3}, {4} shrink steps, {5} schedules run):",
+                "{0} violated after {1} steps (run {2}, seed {3}, {4} shrink steps, {5} schedules run):",
+                result.steps.size(), result.requirement, result.steps.size(), result.runs_done, result.seed,
+                result.shrinks, result.replays)
+        << "\n";
     for (const std::string& step : result.steps) out << "  " << step << "\n";
-    out << result.evidence << "\n"
-        << "replay: " << result.replay << "\n";
+    // TRANSLATORS: {0} is a command line that replays the failing schedule; it stays as it is.
+    out << result.evidence << "\n" << Say("replay: {0}", result.replay) << "\n";
   }
-  if (!result.notes.empty()) out << "note: " << result.notes << "\n";
+  if (!result.notes.empty()) out << Say("note: {0}", result.notes) << "\n";
   return out.str();
 }
 

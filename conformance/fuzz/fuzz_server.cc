@@ -7,6 +7,7 @@
 #include <rapidcheck.h>
 
 #include "conformance/harness/procfs.h"
+#include "conformance/l10n/tr.h"
 
 namespace forkcheck {
 namespace {
@@ -16,18 +17,20 @@ bool Running(pid_t pid) {
   return stat && !stat->zombie();
 }
 
-std::string Where(int step) { return step == 0 ? "at start-up" : "at step " + std::to_string(step); }
+// TRANSLATORS: when in a fuzz schedule something happened; put before ": evidence" and into "(ended {0})".
+std::string Where(int step) { return step == 0 ? Tr("at start-up") : Say("at step {0}", step); }
 
 }  // namespace
 
 std::string DescribeExpectation(const Expectation& expect) {
   switch (expect.kind) {
+    // TRANSLATORS: how a child must have ended, after "expected".
     case Expectation::Kind::kAnyExit:
-      return "a normal exit";
+      return Tr("a normal exit");
     case Expectation::Kind::kExit:
-      return "exit status " + std::to_string(expect.value);
+      return Say("exit status {0}", expect.value);
     case Expectation::Kind::kSignal:
-      return "death by signal " + std::to_string(expect.value);
+      return Say("death by signal {0}", expect.value);
   }
   return "";
 }
@@ -58,8 +61,9 @@ bool FuzzServer::Start(std::string* error) {
   if (faults_ && !faults_->Attach(sut_->pid(), error)) faults_.reset();
   // The harness's readiness probe was served by a child: let it go first.
   bool quiet = PollUntil([&] { return sut_->Children().empty(); }, ReapGrace() + Scaled(Millis(1000)));
-  if (!quiet) Fail("REAP-1", "the child that served the start-up probe was not reaped within " +
-                                 std::to_string((ReapGrace() + Scaled(Millis(1000))).count()) + " ms");
+  if (!quiet)
+    Fail("REAP-1", Say("the child that served the start-up probe was not reaped within {0} ms",
+                       (ReapGrace() + Scaled(Millis(1000))).count()));
   return true;
 }
 
@@ -77,18 +81,19 @@ void FuzzServer::Fail(const std::string& requirement, const std::string& evidenc
     record->requirement = requirement;
     record->evidence = where + ": " + evidence;
   }
+  // TRANSLATORS: {0} is a requirement ID, {1} when ("at step 3"), {2} what was observed.
   throw rc::detail::CaseResult(rc::detail::CaseResult::Type::Failure,
-                               requirement + " violated " + where + ": " + evidence);
+                               Say("{0} violated {1}: {2}", requirement, where, evidence));
 }
 
 void FuzzServer::Open(int id) {
   std::optional<TcpClient> client = sut_->Connect(Scaled(Millis(2000)));
-  if (!client) Fail("CONC-1", "could not connect while " + std::to_string(conns_.size()) + " connections were open");
+  if (!client) Fail("CONC-1", Say("could not connect while {0} connections were open", conns_.size()));
+  // TRANSLATORS: {0} is a connection's number (c0, c1, ...); {2} what went wrong.
   if (std::string failure = sut_->protocol().Hold(*client, Scaled(Millis(2000))); !failure.empty())
-    Fail("CONC-1", "connection c" + std::to_string(id) + " was not served while " + std::to_string(conns_.size()) +
-                       " others were open: " + failure);
+    Fail("CONC-1", Say("connection c{0} was not served while {1} others were open: {2}", id, conns_.size(), failure));
   std::optional<pid_t> child = sut_->ChildServing(*client, Scaled(Millis(2000)));
-  if (!child) Fail("CONC-1", "no child process of the server holds connection c" + std::to_string(id));
+  if (!child) Fail("CONC-1", Say("no child process of the server holds connection c{0}", id));
   conns_[id] = Conn{std::move(*client), *child, Clock::now()};
 }
 
@@ -110,7 +115,7 @@ void FuzzServer::KeepAlive() {
     // A bare newline: the next hook line still starts a line.
     if (!conn.client.SendAll("\n", Scaled(Millis(1000))) ||
         conn.client.ReadUpTo(1, Scaled(Millis(1000))) != "\n")
-      Fail("ECHO-1", "a one-byte keep-alive on c" + std::to_string(id) + " was not echoed");
+      Fail("ECHO-1", Say("a one-byte keep-alive on c{0} was not echoed", id));
     conn.last_active = Clock::now();
   }
 }
@@ -127,7 +132,8 @@ void FuzzServer::CheckInvariants(const FuzzModel& after, const char* death_requi
 void FuzzServer::CheckAlive(const char* death_requirement) {
   if (sut_->Alive()) return;
   std::string tail = sut_->OutputTail(2);
-  Fail(death_requirement, "the server process ended" + (tail.empty() ? "" : "; its output ends: " + tail));
+  if (tail.empty()) Fail(death_requirement, Tr("the server process ended"));
+  Fail(death_requirement, Say("the server process ended; its output ends: {0}", tail));
 }
 
 void FuzzServer::CheckEnded() {
@@ -135,9 +141,9 @@ void FuzzServer::CheckEnded() {
   for (size_t i = newly_ended_; i < ended_.size(); ++i) {
     const EndedChild& child = ended_[i];
     if (!PollUntil([&] { return !Running(child.pid); }, budget))
-      Fail(child.end_requirement, "child " + std::to_string(child.pid) + " still runs " +
-                                      std::to_string(budget.count()) + " ms after its session ended (expected " +
-                                      DescribeExpectation(child.expect) + ")");
+      // TRANSLATORS: {2} is how it should have ended ("a normal exit", "exit status 3").
+      Fail(child.end_requirement, Say("child {0} still runs {1} ms after its session ended (expected {2})", child.pid,
+                                      budget.count(), DescribeExpectation(child.expect)));
   }
 }
 
@@ -154,20 +160,25 @@ void FuzzServer::CheckNoZombies() {
   if (PollUntil([&] { return (zombies = sut_->ZombieChildren()).empty(); }, ReapGrace())) return;
   const ProcStat& zombie = zombies.front();
   const EndedChild* ended = FindEnded(zombie.pid);
-  std::ostringstream evidence;
-  evidence << zombies.size() << " zombie child" << (zombies.size() > 1 ? "ren" : "") << " (pid " << zombie.pid;
-  if (ended != nullptr) evidence << ", ended " << Where(ended->step);
-  evidence << ") still unreaped " << ReapGrace().count() << " ms later";
+  std::string evidence =
+      ended == nullptr
+          ? SayN("{0} zombie child (pid {1}) still unreaped {2} ms later",
+                 "{0} zombie children (pid {1}) still unreaped {2} ms later", zombies.size(), zombies.size(),
+                 zombie.pid, ReapGrace().count())
+          // TRANSLATORS: {2} is when the child's session ended ("at step 3").
+          : SayN("{0} zombie child (pid {1}, ended {2}) still unreaped {3} ms later",
+                 "{0} zombie children (pid {1}, ended {2}) still unreaped {3} ms later", zombies.size(), zombies.size(),
+                 zombie.pid, Where(ended->step), ReapGrace().count());
   // Children the model did not end one by one: several at once is REAP-2's case.
-  Fail(ended ? ended->reap_requirement : zombies.size() > 1 ? "REAP-2" : "REAP-1", evidence.str());
+  Fail(ended ? ended->reap_requirement : zombies.size() > 1 ? "REAP-2" : "REAP-1", evidence);
 }
 
 void FuzzServer::CheckChildCount(const FuzzModel& after) {
   size_t live = 0;
   auto matches = [&] { return (live = sut_->LiveChildren().size()) == after.open.size(); };
   if (PollUntil(matches, Scaled(Millis(1000)))) return;
-  Fail("CONC-1", std::to_string(live) + " live children while the model has " + std::to_string(after.open.size()) +
-                     " open connections (one child per connection)");
+  Fail("CONC-1", Say("{0} live children while the model has {1} open connections (one child per connection)", live,
+                     after.open.size()));
 }
 
 void FuzzServer::CheckStatusLines() {
@@ -179,22 +190,21 @@ void FuzzServer::CheckStatusOf(EndedChild& child) {
   std::vector<StatusReport> reports;
   auto arrived = [&] { return !(reports = setup_.status->ReportsFor(sut_->OutputLines(), child.pid)).empty(); };
   if (!child.status_seen && !PollUntil(arrived, ReapGrace() + Scaled(Millis(500))))
-    Fail("STAT-1", "no status line for child " + std::to_string(child.pid) + " (ended " + Where(child.step) + ")");
+    Fail("STAT-1", Say("no status line for child {0} (ended {1})", child.pid, Where(child.step)));
   child.status_seen = true;
   reports = setup_.status->ReportsFor(sut_->OutputLines(), child.pid);
   if (reports.size() > 1)
-    Fail("STAT-1", std::to_string(reports.size()) + " status lines for child " + std::to_string(child.pid) +
-                       ": \"" + reports[0].line + "\", \"" + reports[1].line + "\"");
+    Fail("STAT-1", Say("{0} status lines for child {1}: \"{2}\", \"{3}\"", reports.size(), child.pid, reports[0].line,
+                       reports[1].line));
   const StatusReport& report = reports.front();
   const Expectation& expect = child.expect;
   bool exit_ok = report.exited && (expect.kind == Expectation::Kind::kAnyExit || report.code == expect.value);
   bool signal_ok = !report.exited && report.signal == expect.value;
+  // TRANSLATORS: {0} is the status line the server wrote, {2} how the child should have ended.
   if (expect.kind != Expectation::Kind::kSignal && !exit_ok)
-    Fail("STAT-2", "\"" + report.line + "\" for child " + std::to_string(child.pid) + ", expected " +
-                       DescribeExpectation(expect));
+    Fail("STAT-2", Say("\"{0}\" for child {1}, expected {2}", report.line, child.pid, DescribeExpectation(expect)));
   if (expect.kind == Expectation::Kind::kSignal && !signal_ok)
-    Fail("STAT-3", "\"" + report.line + "\" for child " + std::to_string(child.pid) + ", expected " +
-                       DescribeExpectation(expect));
+    Fail("STAT-3", Say("\"{0}\" for child {1}, expected {2}", report.line, child.pid, DescribeExpectation(expect)));
 }
 
 }  // namespace forkcheck

@@ -1,13 +1,14 @@
 #include "conformance/harness/banner_protocol.h"
 
 #include "conformance/harness/lines.h"
+#include "conformance/l10n/tr.h"
 
 namespace forkcheck {
 
 std::shared_ptr<const Protocol> BannerProtocol::Create(const std::string& pattern, std::string* error) {
   auto protocol = std::make_shared<BannerProtocol>(pattern);
   if (!protocol->pattern_.ok()) {
-    *error = "invalid --banner regex '" + pattern + "': " + protocol->pattern_.error();
+    *error = Say("invalid --banner regex '{0}': {1}", pattern, protocol->pattern_.error());
     return nullptr;
   }
   return protocol;
@@ -21,8 +22,10 @@ bool BannerProtocol::Answered(TcpClient& client, std::string* so_far, Millis bud
 std::string BannerProtocol::Serve(TcpClient& client, Millis budget) const {
   std::string received;
   if (Answered(client, &received, budget)) return "";
-  return "no line matching the banner /" + pattern_.pattern() + "/ within " + std::to_string(budget.count()) + " ms" +
-         (received.empty() ? " (nothing came)" : "; got '" + FirstLine(received) + "'");
+  if (received.empty())
+    return Say("no line matching the banner /{0}/ within {1} ms (nothing came)", pattern_.pattern(), budget.count());
+  return Say("no line matching the banner /{0}/ within {1} ms; got '{2}'", pattern_.pattern(), budget.count(),
+             FirstLine(received));
 }
 
 }  // namespace forkcheck

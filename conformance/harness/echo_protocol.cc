@@ -1,17 +1,23 @@
 #include "conformance/harness/echo_protocol.h"
 
+#include "conformance/l10n/tr.h"
+
 namespace forkcheck {
 namespace {
 
 // Sends `bytes` and reads them back: "" or what went wrong.
 std::string EchoOf(TcpClient& client, const std::string& bytes, Millis budget) {
   Deadline deadline(budget);
-  if (!client.SendAll(bytes, deadline.Remaining())) return "could not send " + std::to_string(bytes.size()) + " bytes";
+  if (!client.SendAll(bytes, deadline.Remaining()))
+    return SayN("could not send {0} byte", "could not send {0} bytes", bytes.size(), bytes.size());
   std::string received = client.ReadUpTo(bytes.size(), deadline.Remaining());
   if (received == bytes) return "";
-  return "sent " + std::to_string(bytes.size()) + " bytes, got " + std::to_string(received.size()) +
-         (received.size() == bytes.size() ? " different ones" : "") + " back within " +
-         std::to_string(budget.count()) + " ms";
+  if (received.size() == bytes.size())
+    return SayN("sent {0} byte, got {1} different ones back within {2} ms",
+                "sent {0} bytes, got {1} different ones back within {2} ms", bytes.size(), bytes.size(),
+                received.size(), budget.count());
+  return SayN("sent {0} byte, got {1} back within {2} ms", "sent {0} bytes, got {1} back within {2} ms", bytes.size(),
+              bytes.size(), received.size(), budget.count());
 }
 
 }  // namespace

@@ -2,24 +2,27 @@
 
 #include <algorithm>
 
+#include "conformance/l10n/tr.h"
+
 namespace forkcheck {
 
 const char* EventKindName(EventKind kind) {
   switch (kind) {
-    case EventKind::kServerStarted: return "server started";
-    case EventKind::kServerEnded: return "server ended";
-    case EventKind::kForked: return "forked";
-    case EventKind::kExited: return "exited";
-    case EventKind::kReaped: return "reaped";
-    case EventKind::kConnected: return "connected";
-    case EventKind::kHalfClosed: return "half-closed";
-    case EventKind::kClosed: return "closed";
-    case EventKind::kReset: return "reset";
-    case EventKind::kSignalSent: return "signal";
-    case EventKind::kFaultArmed: return "fault armed";
-    case EventKind::kFaultResult: return "faults injected";
-    case EventKind::kOutput: return "output";
-    case EventKind::kTeardown: return "teardown";
+    // TRANSLATORS: labels of the events on a case's timeline (trace view).
+    case EventKind::kServerStarted: return Tr("server started");
+    case EventKind::kServerEnded: return Tr("server ended");
+    case EventKind::kForked: return Tr("forked");
+    case EventKind::kExited: return Tr("exited");
+    case EventKind::kReaped: return Tr("reaped");
+    case EventKind::kConnected: return Tr("connected");
+    case EventKind::kHalfClosed: return Tr("half-closed");
+    case EventKind::kClosed: return Tr("closed");
+    case EventKind::kReset: return Tr("reset");
+    case EventKind::kSignalSent: return Tr("signal");
+    case EventKind::kFaultArmed: return Tr("fault armed");
+    case EventKind::kFaultResult: return Tr("faults injected");
+    case EventKind::kOutput: return Tr("output");
+    case EventKind::kTeardown: return Tr("teardown");
   }
   return "?";
 }

@@ -7,13 +7,15 @@
 #include <sstream>
 
 #include "conformance/harness/lines.h"
+#include "conformance/l10n/tr.h"
 
 namespace forkcheck {
 namespace {
 
-// Reads until a line after `*from` matches `step`; "" or what went wrong.
+// Reads until a line after `*from` matches `step`; "" or what went wrong
+// (within `budget`, the whole exchange's).
 std::string Expect(TcpClient& client, const ExchangeStep& step, std::string* received, size_t* from,
-                   const Deadline& deadline) {
+                   const Deadline& deadline, Millis budget) {
   size_t found_from = *from;
   auto met = [&](const std::string& got) {
     found_from = *from;
@@ -24,8 +26,10 @@ std::string Expect(TcpClient& client, const ExchangeStep& step, std::string* rec
     return "";
   }
   std::string rest = received->substr(*from);
-  return "step " + std::to_string(step.line) + ": no line matching /" + step.text + "/" +
-         (rest.empty() ? " (nothing more came)" : "; got '" + FirstLine(rest) + "'");
+  // TRANSLATORS: {0} is the step's line in the exchange file, {1} its regex.
+  if (rest.empty()) return Say("step {0}: no line matching /{1}/ (nothing more came) within {2} ms", step.line, step.text, budget.count());
+  return Say("step {0}: no line matching /{1}/; got '{2}' within {3} ms", step.line, step.text, FirstLine(rest),
+             budget.count());
 }
 
 }  // namespace
@@ -33,12 +37,12 @@ std::string Expect(TcpClient& client, const ExchangeStep& step, std::string* rec
 std::shared_ptr<const Protocol> ExchangeProtocol::Load(const std::string& file, std::string* error) {
   std::error_code ignored;
   if (!file.empty() && std::filesystem::is_directory(file, ignored)) {
-    *error = "cannot read exchange file '" + file + "': it is a directory";
+    *error = Say("cannot read exchange file '{0}': it is a directory", file);
     return nullptr;
   }
   std::ifstream in(file);
   if (file.empty() || !in) {
-    *error = "cannot read exchange file '" + file + "': " + std::strerror(errno ? errno : ENOENT);
+    *error = Say("cannot read exchange file '{0}': {1}", file, std::strerror(errno ? errno : ENOENT));
     return nullptr;
   }
   std::stringstream text;
@@ -54,9 +58,11 @@ std::string ExchangeProtocol::Serve(TcpClient& client, Millis budget) const {
   size_t from = 0;
   for (const ExchangeStep& step : steps_) {
     std::string failure = step.kind == ExchangeStep::kSend
-                              ? (client.SendAll(step.text, deadline.Remaining()) ? "" : "step " + std::to_string(step.line) + ": could not send")
-                              : Expect(client, step, &received, &from, deadline);
-    if (!failure.empty()) return failure + " within " + std::to_string(budget.count()) + " ms";
+                              ? (client.SendAll(step.text, deadline.Remaining())
+                                     ? ""
+                                     : Say("step {0}: could not send within {1} ms", step.line, budget.count()))
+                              : Expect(client, step, &received, &from, deadline, budget);
+    if (!failure.empty()) return failure;
   }
   return "";
 }

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "conformance/l10n/tr.h"
+
 namespace forkcheck {
 namespace {
 
@@ -28,19 +30,19 @@ std::optional<ExchangeStep> ParseStep(const std::string& line, int number, std::
   std::string verb = line.substr(0, space), argument = space == std::string::npos ? "" : line.substr(space + 1);
   ExchangeStep step{ExchangeStep::kSend, "", nullptr, number};
   if (verb == "send") {
-    if (!Unescape(argument, &step.text)) *why = "bad escape in '" + argument + "' (known: \\r \\n \\t \\\\)";
-    else if (step.text.empty()) *why = "send needs some text";
+    if (!Unescape(argument, &step.text)) *why = Say("bad escape in '{0}' (known: \\r \\n \\t \\\\)", argument);
+    else if (step.text.empty()) *why = Tr("send needs some text");
     return why->empty() ? std::optional(step) : std::nullopt;
   }
   if (verb == "expect") {
     step.kind = ExchangeStep::kExpect;
     step.text = argument;
     step.pattern = std::make_shared<RE2>(argument, RE2::Quiet);
-    if (argument.empty()) *why = "expect needs a regex";
-    else if (!step.pattern->ok()) *why = "invalid regex '" + argument + "': " + step.pattern->error();
+    if (argument.empty()) *why = Tr("expect needs a regex");
+    else if (!step.pattern->ok()) *why = Say("invalid regex '{0}': {1}", argument, step.pattern->error());
     return why->empty() ? std::optional(step) : std::nullopt;
   }
-  *why = "unknown step '" + verb + "' (a step is 'send TEXT' or 'expect REGEX')";
+  *why = Say("unknown step '{0}' (a step is 'send TEXT' or 'expect REGEX')", verb);
   return std::nullopt;
 }
 
@@ -57,13 +59,14 @@ std::optional<std::vector<ExchangeStep>> ParseExchange(const std::string& text, 
     std::string why;
     auto step = ParseStep(line, number, &why);
     if (!step) {
-      *error = "exchange file " + file + " line " + std::to_string(number) + ": " + why;
+      // TRANSLATORS: {2} says what is wrong with the line.
+      *error = Say("exchange file {0} line {1}: {2}", file, number, why);
       return std::nullopt;
     }
     steps.push_back(std::move(*step));
   }
   if (steps.empty()) {
-    *error = "exchange file " + file + " has no steps ('send TEXT' or 'expect REGEX', one per line)";
+    *error = Say("exchange file {0} has no steps ('send TEXT' or 'expect REGEX', one per line)", file);
     return std::nullopt;
   }
   return steps;

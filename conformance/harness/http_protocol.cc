@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include "conformance/harness/lines.h"
+#include "conformance/l10n/tr.h"
 
 namespace forkcheck {
 namespace {
@@ -31,7 +32,7 @@ std::shared_ptr<const Protocol> HttpProtocol::Create(const std::string& path, co
   for (const std::string* candidate : {&path, &large_path}) {
     if (candidate == &large_path && candidate->empty()) continue;
     if (!ValidPath(*candidate)) {
-      *error = "invalid HTTP path '" + *candidate + "': it must start with '/' and hold no spaces or control characters";
+      *error = Say("invalid HTTP path '{0}': it must start with '/' and hold no spaces or control characters", *candidate);
       return nullptr;
     }
   }
@@ -42,18 +43,18 @@ std::shared_ptr<const Protocol> HttpProtocol::Create(const std::string& path, co
 // child finishes its reply instead of meeting a reset.
 std::string HttpProtocol::Serve(TcpClient& client, Millis budget) const {
   Deadline deadline(budget);
-  if (!client.SendAll(Request(path_), deadline.Remaining())) return "could not send a GET request";
+  if (!client.SendAll(Request(path_), deadline.Remaining())) return Tr("could not send a GET request");
   std::string reply;
   if (!client.ReadUntil(&reply, HasStatusLine, deadline.Remaining()))
-    return "no HTTP status line within " + std::to_string(budget.count()) + " ms" +
-           (reply.empty() ? "" : "; got '" + FirstLine(reply) + "'");
+    return reply.empty() ? Say("no HTTP status line within {0} ms", budget.count())
+                         : Say("no HTTP status line within {0} ms; got '{1}'", budget.count(), FirstLine(reply));
   client.ReadToEnd(&reply, deadline.Remaining());
   return "";
 }
 
 std::string HttpProtocol::Hold(TcpClient& client, Millis budget) const {
   std::string unfinished = "GET " + path_ + " HTTP/1.0\r\nHost: localhost\r\n";
-  return client.SendAll(unfinished, budget) ? "" : "could not send the start of a request";
+  return client.SendAll(unfinished, budget) ? "" : Tr("could not send the start of a request");
 }
 
 void HttpProtocol::Start(TcpClient& client) const { client.SendAll(Request(path_), Scaled(Millis(200))); }
@@ -68,13 +69,15 @@ bool HttpProtocol::RequestLarge(TcpClient& client, Millis budget) const {
 
 std::string HttpProtocol::Complete(const std::string& reply) const {
   size_t end = reply.find("\r\n\r\n");
-  if (end == std::string::npos) return "the reply's header never ended (" + std::to_string(reply.size()) + " bytes)";
+  if (end == std::string::npos)
+    return SayN("the reply's header never ended ({0} byte)", "the reply's header never ended ({0} bytes)", reply.size(),
+                reply.size());
   static const RE2 kLength(R"((?im)^content-length:\s*([0-9]+)\s*$)");
   long long expected = 0;
   if (!RE2::PartialMatch(reply.substr(0, end + 2), kLength, &expected)) return "";
   size_t body = reply.size() - end - 4;
   if (static_cast<long long>(body) == expected) return "";
-  return "got " + std::to_string(body) + " of the " + std::to_string(expected) + " body bytes its Content-Length announced";
+  return Say("got {0} of the {1} body bytes its Content-Length announced", body, expected);
 }
 
 }  // namespace forkcheck

@@ -4,13 +4,14 @@
 #include "conformance/harness/echo_protocol.h"
 #include "conformance/harness/exchange_protocol.h"
 #include "conformance/harness/http_protocol.h"
+#include "conformance/l10n/tr.h"
 
 namespace forkcheck {
 
 const char* NeedName(Need need) {
   switch (need) {
-    case Need::kExactEcho: return "exact echo";
-    case Need::kLargeReply: return "a large reply";
+    case Need::kExactEcho: return Tr("exact echo");
+    case Need::kLargeReply: return Tr("a large reply");
   }
   return "?";
 }
@@ -18,11 +19,13 @@ const char* NeedName(Need need) {
 std::string Protocol::Lacks(Need need) const {
   switch (need) {
     case Need::kExactEcho:
-      return "needs every byte sent to come back unchanged, which only --protocol=echo gives (" + name() +
-             " does not echo)";
+      // TRANSLATORS: why a check is skipped; {0} is the protocol ("http", "banner", "exchange:FILE").
+      return Say("needs every byte sent to come back unchanged, which only --protocol=echo gives ({0} does not echo)",
+                 name());
     case Need::kLargeReply:
-      return "needs a reply large enough to fill the socket buffers, which " + name() +
-             " cannot ask for (with --protocol=http, name one with --http-large-path)";
+      return Say("needs a reply large enough to fill the socket buffers, which {0} cannot ask for (with "
+                 "--protocol=http, name one with --http-large-path)",
+                 name());
   }
   return "";
 }
@@ -33,7 +36,7 @@ std::shared_ptr<const Protocol> MakeProtocol(const ProtocolSpec& spec, std::stri
   if (spec.name == "http") return HttpProtocol::Create(spec.http_path, spec.http_large_path, error);
   if (spec.name == "banner") return BannerProtocol::Create(spec.banner, error);
   if (spec.name.rfind(exchange, 0) == 0) return ExchangeProtocol::Load(spec.name.substr(exchange.size()), error);
-  *error = "unknown protocol '" + spec.name + "' (known: echo, http, banner, exchange:FILE)";
+  *error = Say("unknown protocol '{0}' (known: echo, http, banner, exchange:FILE)", spec.name);
   return nullptr;
 }
 

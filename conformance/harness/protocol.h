@@ -6,6 +6,7 @@
 
 #include "conformance/harness/deadline.h"
 #include "conformance/harness/tcp_client.h"
+#include "conformance/l10n/tr.h"
 
 namespace forkcheck {
 
@@ -45,7 +46,7 @@ class Protocol {
   // kLargeReply: asks for the large reply; `Complete` says whether what was
   // read is all of it ("" when complete, else what is missing).
   virtual bool RequestLarge(TcpClient& /*client*/, Millis /*budget*/) const { return false; }
-  virtual std::string Complete(const std::string& /*reply*/) const { return "not supported"; }
+  virtual std::string Complete(const std::string& /*reply*/) const { return Tr("not supported"); }
 };
 
 // The protocol options of the command line.

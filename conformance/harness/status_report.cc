@@ -5,6 +5,8 @@
 
 #include <cstdlib>
 
+#include "conformance/l10n/tr.h"
+
 namespace forkcheck {
 
 const char kDefaultStatusPattern[] =
@@ -15,13 +17,13 @@ std::unique_ptr<StatusParser> StatusParser::Create(const std::string& pattern,
   std::unique_ptr<StatusParser> parser(new StatusParser);
   parser->regex_ = std::make_unique<re2::RE2>(pattern, re2::RE2::Quiet);
   if (!parser->regex_->ok()) {
-    *error = "--status-pattern is not a valid regular expression: " + parser->regex_->error();
+    *error = Say("--status-pattern is not a valid regular expression: {0}", parser->regex_->error());
     return nullptr;
   }
   const auto& groups = parser->regex_->NamedCapturingGroups();
   bool decodable = groups.count("raw") || groups.count("code") || groups.count("signal");
   if (!groups.count("pid") || !decodable) {
-    *error = "--status-pattern needs a named group 'pid' and either 'raw' or 'code'/'signal'";
+    *error = Tr("--status-pattern needs a named group 'pid' and either 'raw' or 'code'/'signal'");
     return nullptr;
   }
   return parser;

@@ -19,6 +19,7 @@
 #include "conformance/harness/echo_protocol.h"
 #include "conformance/harness/loopback.h"
 #include "conformance/harness/own_children.h"
+#include "conformance/l10n/tr.h"
 
 extern char** environ;
 
@@ -92,7 +93,7 @@ uint16_t PickFreePort(const std::string& host) {
 
 std::unique_ptr<Sut> Sut::Start(const SutSpec& spec, std::string* error) {
   if (spec.argv.empty()) {
-    *error = "no server command given";
+    *error = Tr("no server command given");
     return nullptr;
   }
   std::unique_ptr<Sut> sut(new Sut);
@@ -103,7 +104,7 @@ std::unique_ptr<Sut> Sut::Start(const SutSpec& spec, std::string* error) {
   if (activated) {
     listen_fd = NewLoopbackListener(spec.host, &sut->port_);
     if (listen_fd < 0) {
-      *error = "cannot create a listening socket on " + spec.host + ": " + std::strerror(errno);
+      *error = Say("cannot create a listening socket on {0}: {1}", spec.host, std::strerror(errno));
       return nullptr;
     }
   } else {
@@ -146,7 +147,7 @@ bool Sut::Launch(const SutSpec& spec, int listen_fd, std::string* error) {
   envp.push_back(nullptr);
   std::string program = ResolveProgram(argv_[0]);
   if (program.empty()) {
-    *error = "command not found: " + argv_[0];
+    *error = Say("command not found: {0}", argv_[0]);
     return false;
   }
   // The server starts in the case's workdir: a relative path must not move.
@@ -202,9 +203,11 @@ bool Sut::AwaitReady(Millis budget, bool activated, std::string* error) {
   bool connected = activated;
   while (!deadline.Expired()) {
     if (auto status = ExitStatus()) {
-      *error = "the server " + DescribeWaitStatus(*status) + " before it served a connection";
       std::string tail = OutputTail(3);
-      if (!tail.empty()) *error += "; its output ends: " + tail;
+      // TRANSLATORS: {0} is how it ended ("exited with status 1", "was killed by signal 11").
+      if (tail.empty()) *error = Say("the server {0} before it served a connection", DescribeWaitStatus(*status));
+      // TRANSLATORS: {1} is the last lines the server wrote, "stderr: ... | stdout: ...".
+      else *error = Say("the server {0} before it served a connection; its output ends: {1}", DescribeWaitStatus(*status), tail);
       return false;
     }
     auto probe = TcpClient::Connect(host_, port_, std::min(Millis(50), deadline.Remaining()));
@@ -216,12 +219,12 @@ bool Sut::AwaitReady(Millis budget, bool activated, std::string* error) {
               deadline.Remaining(), Millis(1));
     if (held) return true;
   }
-  std::string within = " within " + std::to_string(budget.count()) + " ms";
   if (!connected) {
-    *error = "the server never listened on " + host_ + " port " + std::to_string(port_) + within;
+    *error = Say("the server never listened on {0} port {1} within {2} ms", host_, port_, budget.count());
+  } else if (activated) {
+    *error = Say("the server never accepted a connection on its inherited socket (fd 3) within {0} ms", budget.count());
   } else {
-    *error = std::string("the server never accepted a connection") +
-             (activated ? " on its inherited socket (fd 3)" : " on port " + std::to_string(port_)) + within;
+    *error = Say("the server never accepted a connection on port {0} within {1} ms", port_, budget.count());
   }
   return false;
 }
@@ -355,7 +358,8 @@ void Sut::KillChild(pid_t child, int signo) {
     std::lock_guard<std::mutex> lock(mutex_);
     child_kills_.push_back({Clock::now(), child, signo});
   }
-  events_->Add(EventKind::kSignalSent, child, signo, "to a child");
+  // TRANSLATORS: on the timeline, beside the signal the kit sent.
+  events_->Add(EventKind::kSignalSent, child, signo, Tr("to a child"));
   kill(child, signo);
 }
 
@@ -368,7 +372,7 @@ void Sut::KillTree() {
   if (zombies_) zombies_->Stop();
   if (killed_) return;
   killed_ = true;
-  events_->Add(EventKind::kTeardown, pid_, SIGKILL, "the kit SIGKILLs the server's whole tree");
+  events_->Add(EventKind::kTeardown, pid_, SIGKILL, Tr("the kit SIGKILLs the server's whole tree"));
   KillAllDescendants(Scaled(Millis(10000)));
 }
 

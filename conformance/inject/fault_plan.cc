@@ -5,6 +5,7 @@
 
 #include "conformance/inject/preload_backend.h"
 #include "conformance/inject/strace_backend.h"
+#include "conformance/l10n/tr.h"
 
 namespace forkcheck {
 
@@ -21,9 +22,10 @@ const char* FamilyName(Family family) {
 
 const char* RoleName(Role role) {
   switch (role) {
-    case Role::kAny: return "any process";
-    case Role::kParent: return "parent";
-    case Role::kChildren: return "children";
+    // TRANSLATORS: whose calls a fault rule hits, shown in brackets: "fork EAGAIN x3 [parent]".
+    case Role::kAny: return Tr("any process");
+    case Role::kParent: return Tr("parent");
+    case Role::kChildren: return Tr("children");
   }
   return "?";
 }
@@ -43,7 +45,7 @@ std::string ErrnoName(int error) {
 std::unique_ptr<FaultPlan> FaultPlan::Create(const std::string& workdir, std::string* error) {
   std::string library = FindPreloadLibrary();
   if (library.empty()) {
-    *error = "libforkcheck_inject.so not found next to this binary";
+    *error = Tr("libforkcheck_inject.so not found next to this binary");
     return nullptr;
   }
   std::unique_ptr<FaultBackend> backend = MakePreloadBackend(library, workdir, error);
@@ -52,12 +54,13 @@ std::unique_ptr<FaultPlan> FaultPlan::Create(const std::string& workdir, std::st
 
 std::unique_ptr<FaultPlan> FaultPlan::ForProgram(const std::string& program, const std::string& workdir,
                                                  const std::set<std::string>& allowed, std::string* why) {
-  std::string no_preload = "not selected (--backends)";
+  std::string no_preload = Tr("not selected (--backends)");
   if (allowed.count("preload") && PreloadReaches(program, &no_preload)) return Create(workdir, why);
-  std::string no_strace = "not selected (--backends)";
+  std::string no_strace = Tr("not selected (--backends)");
   if (allowed.count("strace"))
     if (auto backend = MakeStraceBackend(workdir, &no_strace)) return std::make_unique<FaultPlan>(std::move(backend));
-  *why = "no fault-injection backend reaches the server: preload: " + no_preload + "; strace: " + no_strace;
+  // TRANSLATORS: {0} and {1} say why each backend (preload, strace) does not reach the server.
+  *why = Say("no fault-injection backend reaches the server: preload: {0}; strace: {1}", no_preload, no_strace);
   return nullptr;
 }
 
@@ -137,10 +140,11 @@ namespace {
 
 const char* ReturnsAtOnce(Family family) {
   switch (family) {
-    case Family::kWaitpid: return "WNOHANG, a child ready, or no child";
-    case Family::kAccept: return "a client queued or a non-blocking socket";
-    case Family::kRead: return "data ready or a non-blocking socket";
-    case Family::kWrite: return "room to write or a non-blocking socket";
+    // TRANSLATORS: why a call returned at once instead of blocking (so no signal could interrupt it).
+    case Family::kWaitpid: return Tr("WNOHANG, a child ready, or no child");
+    case Family::kAccept: return Tr("a client queued or a non-blocking socket");
+    case Family::kRead: return Tr("data ready or a non-blocking socket");
+    case Family::kWrite: return Tr("room to write or a non-blocking socket");
     case Family::kFork: break;
   }
   return "";
@@ -154,37 +158,64 @@ std::string SparedReasons(Family family, const FaultRule& rule, const FaultCount
   std::vector<std::string> reasons;
   if (rule.error == EINTR && seen.counted) {
     bool all = seen.injected == 0 && seen.cannot_block + seen.restarting == seen.candidates;
-    if (seen.cannot_block > 0)
-      reasons.push_back((all && seen.restarting == 0 ? "all " : "") + Count(seen.cannot_block) + " of " +
-                        Count(seen.candidates) + " calls could not block (" + ReturnsAtOnce(family) + ")");
+    // TRANSLATORS: {2} is why the calls returned at once ("WNOHANG, a child ready, or no child").
+    if (seen.cannot_block > 0 && all && seen.restarting == 0)
+      reasons.push_back(Say("all {0} of {1} calls could not block ({2})", Count(seen.cannot_block),
+                            Count(seen.candidates), ReturnsAtOnce(family)));
+    else if (seen.cannot_block > 0)
+      reasons.push_back(Say("{0} of {1} calls could not block ({2})", Count(seen.cannot_block), Count(seen.candidates),
+                            ReturnsAtOnce(family)));
     if (seen.restarting > 0)
-      reasons.push_back(Count(seen.restarting) + " would block, but no caught and unblocked signal without "
-                        "SA_RESTART could interrupt them");
+      reasons.push_back(Say("{0} would block, but no caught and unblocked signal without SA_RESTART could interrupt "
+                            "them",
+                            Count(seen.restarting)));
     if (seen.candidates == 0)
-      reasons.push_back(seen.every_call ? "no call while armed" : "no call seen asleep while armed");
-    if (seen.injected == 0 && !reasons.empty()) reasons.back() += ": EINTR cannot occur";
+      reasons.push_back(seen.every_call ? Tr("no call while armed") : Tr("no call seen asleep while armed"));
+    // TRANSLATORS: {0} is the last reason a rule injected nothing ("no call while armed").
+    if (seen.injected == 0 && !reasons.empty()) reasons.back() = Say("{0}: EINTR cannot occur", reasons.back());
   }
   if (rule.short_max > 0 && seen.uncuttable > 0)
-    reasons.push_back(Count(seen.uncuttable) + " writes left whole: a blocking socket and no caught signal, "
-                      "so the kernel would not cut them short");
+    reasons.push_back(Say("{0} writes left whole: a blocking socket and no caught signal, so the kernel would not cut "
+                          "them short",
+                          Count(seen.uncuttable)));
   std::string text;
   for (const std::string& reason : reasons) text += (text.empty() ? "" : "; ") + reason;
   return text.empty() ? "" : "(" + text + ")";
 }
 
+namespace {
+
+// The parts of a rule's description, each a phrase of its own: "fork",
+// then "EAGAIN up to 3 times", "1 call in 2", "returns delayed 20 ms in the
+// parent", "short transfers (<= 7 bytes)", then the role in brackets.
+std::string DelayedPhrase(const FaultRule& rule) {
+  // TRANSLATORS: a fault rule on fork(): the call returns only after a delay in that process.
+  return rule.delay_child ? Say("returns delayed {0} ms in the child", rule.delay_ms)
+                          : Say("returns delayed {0} ms in the parent", rule.delay_ms);
+}
+
+// TRANSLATORS: a fault rule on read()/write(): each call moves at most {0} bytes.
+std::string ShortPhrase(const FaultRule& rule) { return Say("short transfers (<= {0} bytes)", rule.short_max); }
+
+// TRANSLATORS: a fault rule fails only one call in every {0}.
+std::string OneInPhrase(const FaultRule& rule) { return Say("1 call in {0}", rule.every); }
+
+}  // namespace
+
 std::string DescribeRule(Family family, const FaultRule& rule) {
   std::string text = FamilyName(family);
-  if (rule.error != 0) text += " " + ErrnoName(rule.error) + (rule.count < 0 ? " on every call" : " up to " + Count(rule.count) + " times");
-  if (rule.every > 1) text += ", 1 call in " + std::to_string(rule.every);
-  if (rule.delay_ms > 0)
-    text += " returns delayed " + std::to_string(rule.delay_ms) + " ms in the " + (rule.delay_child ? "child" : "parent");
-  if (rule.short_max > 0) text += " short transfers (<= " + std::to_string(rule.short_max) + " bytes)";
+  // TRANSLATORS: {0} is an errno name (EINTR, EAGAIN); a fault rule as armed.
+  if (rule.error != 0 && rule.count < 0) text += " " + Say("{0} on every call", ErrnoName(rule.error));
+  else if (rule.error != 0) text += " " + Say("{0} up to {1} times", ErrnoName(rule.error), Count(rule.count));
+  if (rule.every > 1) text += ", " + OneInPhrase(rule);
+  if (rule.delay_ms > 0) text += " " + DelayedPhrase(rule);
+  if (rule.short_max > 0) text += " " + ShortPhrase(rule);
   return text + " [" + RoleName(rule.role) + "]";
 }
 
 std::string FaultPlan::Describe() const {
   std::string text = std::string(backend_->name()) + ":";
-  if (log_.empty()) return text + " nothing armed";
+  if (log_.empty()) return text + " " + Tr("nothing armed");
   for (size_t i = 0; i < log_.size(); ++i) text += std::string(i ? ";" : "") + DescribeArmed(log_[i]);
   return text;
 }
@@ -195,14 +226,11 @@ std::string FaultPlan::DescribeArmed(const Armed& armed) const {
   std::string text = std::string(" ") + FamilyName(armed.family);
   if (armed.rule.error != 0) {
     text += " " + ErrnoName(armed.rule.error) + " x" + (seen.counted ? Count(seen.injected) : "?");
-    if (armed.rule.every > 1) text += " (1 call in " + std::to_string(armed.rule.every) + ")";
+    if (armed.rule.every > 1) text += " (" + OneInPhrase(armed.rule) + ")";
   }
-  if (armed.rule.delay_ms > 0)
-    text += std::string(" returns delayed ") + std::to_string(armed.rule.delay_ms) + " ms in the " +
-            (armed.rule.delay_child ? "child" : "parent") + " x" + (seen.counted ? Count(seen.delayed) : "?");
+  if (armed.rule.delay_ms > 0) text += " " + DelayedPhrase(armed.rule) + " x" + (seen.counted ? Count(seen.delayed) : "?");
   if (armed.rule.short_max > 0)
-    text += " short transfers (<= " + std::to_string(armed.rule.short_max) + " bytes) x" +
-            (seen.counted ? Count(seen.shortened) : "?");
+    text += " " + ShortPhrase(armed.rule) + " x" + (seen.counted ? Count(seen.shortened) : "?");
   text += std::string(" [") + RoleName(armed.rule.role) + "]";
   if (std::string method = backend_->Method(armed.family, armed.rule); !method.empty()) text += " " + method;
   if (std::string spared = SparedReasons(armed.family, armed.rule, seen); !spared.empty()) text += " " + spared;

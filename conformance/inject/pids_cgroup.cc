@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "conformance/harness/deadline.h"
+#include "conformance/l10n/tr.h"
 
 namespace forkcheck {
 namespace {
@@ -17,7 +18,7 @@ bool WriteFile(const std::string& path, const std::string& text, std::string* wh
   std::ofstream out(path);
   out << text << std::flush;
   if (out) return true;
-  if (why) *why = "cannot write '" + text + "' to " + path + ": " + std::strerror(errno);
+  if (why) *why = Say("cannot write '{0}' to {1}: {2}", text, path, std::strerror(errno));
   return false;
 }
 
@@ -58,12 +59,12 @@ std::unique_ptr<PidsCgroup> PidsCgroup::Create(pid_t server, std::string* why) {
   std::string root;
   bool v2 = false;
   if (!FindRoot(&root, &v2)) {
-    *why = "no writable cgroup pids controller (v1 /sys/fs/cgroup/pids or v2 with +pids)";
+    *why = Tr("no writable cgroup pids controller (v1 /sys/fs/cgroup/pids or v2 with +pids)");
     return nullptr;
   }
   std::string path = root + "/forkcheck." + std::to_string(getpid()) + "." + std::to_string(server);
   if (mkdir(path.c_str(), 0755) != 0) {
-    *why = "cannot create " + path + ": " + std::strerror(errno);
+    *why = Say("cannot create {0}: {1}", path, std::strerror(errno));
     return nullptr;
   }
   std::unique_ptr<PidsCgroup> group(new PidsCgroup(root, path, v2));

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "conformance/inject/fault_block.h"
+#include "conformance/l10n/tr.h"
 
 namespace forkcheck {
 namespace {
@@ -86,14 +87,14 @@ std::unique_ptr<FaultBackend> MakePreloadBackend(const std::string& library, con
   std::string path = workdir + "/forkcheck_faults";
   int fd = open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0 || ftruncate(fd, sizeof(fc_block)) != 0) {
-    *error = "cannot create " + path + ": " + std::strerror(errno);
+    *error = Say("cannot create {0}: {1}", path, std::strerror(errno));
     if (fd >= 0) close(fd);
     return nullptr;
   }
   void* map = mmap(nullptr, sizeof(fc_block), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   close(fd);
   if (map == MAP_FAILED) {
-    *error = "cannot map " + path + ": " + std::strerror(errno);
+    *error = Say("cannot map {0}: {1}", path, std::strerror(errno));
     return nullptr;
   }
   auto* block = static_cast<fc_block*>(map);

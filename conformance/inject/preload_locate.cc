@@ -7,6 +7,7 @@
 #include <string>
 
 #include "conformance/inject/preload_backend.h"
+#include "conformance/l10n/tr.h"
 
 namespace forkcheck {
 namespace {
@@ -73,15 +74,15 @@ std::string FindPreloadLibrary() {
 bool PreloadReaches(const std::string& program, std::string* why) {
   struct stat st;
   if (stat(program.c_str(), &st) != 0) {
-    *why = program + " not found";
+    *why = Say("{0} not found", program);
     return false;
   }
   if (st.st_mode & (S_ISUID | S_ISGID)) {
-    *why = program + " is set-user/group-ID: the loader ignores LD_PRELOAD";
+    *why = Say("{0} is set-user/group-ID: the loader ignores LD_PRELOAD", program);
     return false;
   }
   if (ReadLinkage(program) == Linkage::kStatic) {
-    *why = program + " is statically linked: LD_PRELOAD cannot reach it";
+    *why = Say("{0} is statically linked: LD_PRELOAD cannot reach it", program);
     return false;
   }
   return true;

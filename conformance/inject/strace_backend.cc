@@ -17,6 +17,7 @@
 
 #include "conformance/harness/deadline.h"
 #include "conformance/inject/signal_interrupter.h"
+#include "conformance/l10n/tr.h"
 
 extern char** environ;
 
@@ -102,7 +103,7 @@ bool StraceWorks(std::string* why) {
     if (pid > 0) waitpid(pid, &status, 0);
     works = pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
   }
-  if (!works) *why = std::string(kStrace) + " cannot trace here (missing, or ptrace not allowed)";
+  if (!works) *why = Say("{0} cannot trace here (missing, or ptrace not allowed)", kStrace);
   return works == 1;
 }
 
@@ -121,7 +122,7 @@ class StraceBackend : public FaultBackend {
   // the sleeping call instead and the kernel decides.
   bool Arm(Family family, const FaultRule& rule, std::string* error) override {
     if (rule.short_max > 0 || rule.role == Role::kChildren || rule.delay_child) {
-      *error = "strace cannot shorten transfers, single out the children or delay a new child";
+      *error = Tr("strace cannot shorten transfers, single out the children or delay a new child");
       return false;
     }
     Disarm(family);
@@ -152,7 +153,8 @@ class StraceBackend : public FaultBackend {
     return counts;
   }
   std::string Method(Family, const FaultRule& rule) const override {
-    return rule.error == EINTR ? "by a real SIGCHLD sent while the call slept" : "";
+    // TRANSLATORS: how the strace backend brings about EINTR, after the rule's description.
+    return rule.error == EINTR ? Tr("by a real SIGCHLD sent while the call slept") : "";
   }
 
  private:
@@ -192,7 +194,7 @@ bool StraceBackend::Restart(std::string* error) {
   strace_ = Spawn(argv);
   // Faults count only once strace really holds the server.
   if (strace_ > 0 && PollUntil([&] { return TracerOf(server_) == strace_; }, Scaled(Millis(3000)))) return true;
-  if (error) *error = "strace did not attach to pid " + std::to_string(server_);
+  if (error) *error = Say("strace did not attach to pid {0}", server_);
   Stop(strace_);
   strace_ = -1;
   return false;
@@ -227,7 +229,7 @@ long StraceBackend::Count(Family family, Role role, const std::string& marker) c
 
 std::unique_ptr<FaultBackend> MakeStraceBackend(const std::string& workdir, std::string* why) {
   if (access(kStrace, X_OK) != 0) {
-    *why = std::string(kStrace) + " is not installed";
+    *why = Say("{0} is not installed", kStrace);
     return nullptr;
   }
   if (!StraceWorks(why)) return nullptr;
