@@ -25,7 +25,7 @@ packages=(
 # Korean messages need the ko_KR.UTF-8 locale (forkcheck falls back to
 # C.UTF-8 without it, and says so). Generated once, kept in /etc/locale.gen.
 ensure_korean_locale() {
-  locale -a 2>/dev/null | grep -qix 'ko_KR.utf8' && return 0
+  locale -a 2>/dev/null | grep -ix 'ko_KR.utf8' >/dev/null && return 0
   if [ "$(id -u)" -ne 0 ]; then
     echo "bootstrap: the ko_KR.UTF-8 locale is missing (Korean messages then show through C.UTF-8); run tools/bootstrap.sh as root to generate it" >&2
     return 0

@@ -15,6 +15,8 @@ for block in blocks:
 print(f"{len(blocks)} YAML recipes parse")
 PY
 forkcheck="$TEST_SRCDIR/forkcheck/conformance/forkcheck"
+# Read whole first: grep -q stopping early would cut forkcheck's pipe.
+help=$("$forkcheck" --help)
 for option in --profile --expectations --junit --version; do
-  "$forkcheck" --help | grep -q -- "$option" || { echo "forkcheck has no $option" >&2; exit 1; }
+  grep -q -- "$option" <<< "$help" || { echo "forkcheck has no $option" >&2; exit 1; }
 done
