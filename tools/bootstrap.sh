@@ -18,7 +18,7 @@ packages=(
   vsftpd                                # FTP server checked with --protocol=exchange (tools/daemons/vsftpd.sh); on a systemd host the package also starts vsftpd.service on port 21
   man-db                                # man -l renders forkcheck(1) in the install test
   python3-yaml                          # the CI recipes of docs/ci.md are parsed in a test
-  chromium fonts-liberation             # headless Chromium renders the HTML report in a test
+  chromium fonts-liberation fonts-nanum # headless Chromium renders the HTML report in a test (Nanum: Hangul glyphs for the Korean report)
   gettext locales                       # xgettext/msgmerge/msgfmt for po/; the ko_KR.UTF-8 locale for Korean messages
 )
 
