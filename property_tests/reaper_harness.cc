@@ -202,7 +202,7 @@ int HelperMain(ReaperKind kind, const ReaperCase& c, const ReaperLimits& limits,
 
   std::set<pid_t> pending(pids.begin(), pids.end());
   std::map<pid_t, int64_t> zombie_since;
-  std::vector<Reaped> reaped;
+  ReapedList reaped;
   auto collect = [&] {
     DrainWakeup();
     reaped.clear();

@@ -15,7 +15,7 @@ class HandlerReaper : public Reaper {
 
   int fd() const override { return -1; }
   void UnblockForWait(sigset_t* mask) const override;
-  void Collect(std::vector<Reaped>* out) override;
+  void Collect(ReapedList* out) override;
 };
 
 }  // namespace forkcheck

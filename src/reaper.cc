@@ -13,7 +13,7 @@ std::unique_ptr<Reaper> MakeReaper(ReaperKind kind) {
   return SignalfdReaper::Create();
 }
 
-void ReapAvailable(std::vector<Reaped>* out) {
+void ReapAvailable(ReapedList* out) {
   int status;
   pid_t pid;
   while ((pid = RetryAfterSignal(-1, waitpid, -1, &status, WNOHANG)) > 0) {

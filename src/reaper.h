@@ -9,12 +9,17 @@
 #include <memory>
 #include <vector>
 
+#include "src/parent_only.h"
+
 namespace forkcheck {
 
 struct Reaped {
   pid_t pid;
   int status;
 };
+
+// Filled after every fork() in the parent: parent-only pages, no page copy.
+using ReapedList = std::vector<Reaped, ParentOnlyAllocator<Reaped>>;
 
 enum class ReaperKind { kHandler, kSignalfd };
 
@@ -26,14 +31,14 @@ class Reaper {
   // Removes from `mask` the signals that must be deliverable while waiting.
   virtual void UnblockForWait(sigset_t* mask) const = 0;
   // Appends every child reaped since the last call.
-  virtual void Collect(std::vector<Reaped>* out) = 0;
+  virtual void Collect(ReapedList* out) = 0;
 };
 
 // SIGCHLD must already be blocked. Returns null (errno set) on failure.
 std::unique_ptr<Reaper> MakeReaper(ReaperKind kind);
 
 // Reaps every child that has already terminated, without blocking.
-void ReapAvailable(std::vector<Reaped>* out);
+void ReapAvailable(ReapedList* out);
 
 }  // namespace forkcheck
 

@@ -63,7 +63,7 @@ int ReapScenario(ReaperKind kind, int n) {
   sigprocmask(SIG_BLOCK, nullptr, &wait_mask);
   reaper->UnblockForWait(&wait_mask);
   std::set<pid_t> seen;
-  std::vector<Reaped> reaped;
+  ReapedList reaped;
   const int64_t deadline = MonotonicMs() + testing::ScaledMs(20000);
   while (seen.size() < pids.size() && MonotonicMs() < deadline) {
     pollfd fds[2] = {{WakeupReadFd(), POLLIN, 0}, {reaper->fd(), POLLIN, 0}};

@@ -25,7 +25,7 @@ void SignalfdReaper::DrainSignalfd() {
   }
 }
 
-void SignalfdReaper::Collect(std::vector<Reaped>* out) {
+void SignalfdReaper::Collect(ReapedList* out) {
   DrainSignalfd();
   ReapAvailable(out);
 }

@@ -15,7 +15,7 @@ class SignalfdReaper : public Reaper {
 
   int fd() const override { return fd_; }
   void UnblockForWait(sigset_t*) const override {}
-  void Collect(std::vector<Reaped>* out) override;
+  void Collect(ReapedList* out) override;
 
  private:
   explicit SignalfdReaper(int fd) : fd_(fd) {}

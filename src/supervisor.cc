@@ -12,7 +12,9 @@
 namespace forkcheck {
 
 Supervisor::Supervisor(const ServerSetup* setup, std::initializer_list<int> wait_signals)
-    : setup_(setup) {
+    : setup_(setup),
+      children_(std::min<size_t>(static_cast<size_t>(std::max(setup->options.max_children, 1)), 4096)) {
+  reaped_.reserve(256);
   wait_mask_ = setup_->loop_mask;
   sigdelset(&wait_mask_, SIGTERM);
   sigdelset(&wait_mask_, SIGINT);
@@ -48,20 +50,20 @@ int Supervisor::Wait(int listen_fd, int timeout_ms, bool* listener_ready) {
   return ready;
 }
 
-const std::vector<Reaped>& Supervisor::CollectReaped() {
+const ReapedList& Supervisor::CollectReaped() {
   reaped_.clear();
   setup_->reaper->Collect(&reaped_);
   for (const Reaped& r : reaped_) {
     WaitStatus status(r.status);
     ReportReaped(r.pid, status);
     setup_->events->Reap(r.pid, status);
-    children_.erase(r.pid);
+    children_.Erase(r.pid);
   }
   return reaped_;
 }
 
 void Supervisor::Adopt(pid_t pid) {
-  children_.insert(pid);
+  children_.Insert(pid);
   setup_->events->Spawn(pid);
 }
 
@@ -90,13 +92,7 @@ void Supervisor::WaitForChildren(int64_t deadline_ms, int stop_requests_limit) {
 
 // Guards the shutdown loops against a pid somebody else already reaped.
 void Supervisor::ForgetVanishedChildren() {
-  for (auto it = children_.begin(); it != children_.end();) {
-    if (kill(*it, 0) < 0 && errno == ESRCH) {
-      it = children_.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  children_.EraseIf([](pid_t pid) { return kill(pid, 0) < 0 && errno == ESRCH; });
 }
 
 void Supervisor::SignalChildren(int sig) {

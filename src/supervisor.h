@@ -9,9 +9,9 @@
 
 #include <cstdint>
 #include <initializer_list>
-#include <set>
 #include <vector>
 
+#include "src/child_set.h"
 #include "src/reaper.h"
 #include "src/server_setup.h"
 #include "src/spawn_context.h"
@@ -31,7 +31,7 @@ class Supervisor {
   // *listener_ready says whether `listen_fd` can be accepted from.
   int Wait(int listen_fd, int timeout_ms, bool* listener_ready);
   // Reaps, reports (stderr and event log) and forgets; returns the reaped.
-  const std::vector<Reaped>& CollectReaped();
+  const ReapedList& CollectReaped();
   void Adopt(pid_t pid);
   size_t live() const { return children_.size(); }
   // SIGTERM to every child, up to --shutdown-grace ms for them to end (a
@@ -45,8 +45,8 @@ class Supervisor {
 
   const ServerSetup* setup_;
   sigset_t wait_mask_;
-  std::set<pid_t> children_;
-  std::vector<Reaped> reaped_;
+  ChildSet children_;
+  ReapedList reaped_;
   pollfd fds_[3] = {};
 };
 
