@@ -69,7 +69,8 @@ for name in "${only[@]}"; do
     if [ -z "$first" ]; then
       first=$now
     elif [ "$now" != "$first" ]; then
-      changed+=" run $i: $(diff <(tr ' ' '\n' <<< "$first") <(tr ' ' '\n' <<< "$now") | grep '^>' | tr '\n' ' ')"
+      # diff exits 1 on a difference: under set -e that must not end the script.
+      changed+=" run $i: $(diff <(tr ' ' '\n' <<< "$first") <(tr ' ' '\n' <<< "$now") | grep '^>' | tr '\n' ' ' || true)"
     fi
   done
   not_pass=$(tr ' ' '\n' <<< "$first" | grep -v '=pass$' | tr '\n' ' ' || true)
