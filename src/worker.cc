@@ -1,6 +1,7 @@
 #include "src/worker.h"
 
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -32,11 +33,13 @@ class Worker {
   void TellParentReady();
   int NextConnection();
   bool WaitForListener();
+  void WatchListenerExclusively();
   void OnAcceptError(int err);
 
   const SpawnContext& ctx_;
   const WorkerConfig& config_;
   sigset_t wait_mask_;
+  int epoll_fd_ = -1;  // the listener with EPOLLEXCLUSIVE, or -1: ppoll
   Backoff accept_backoff_{10, 100};
 };
 
@@ -58,6 +61,7 @@ void Worker::Prepare() {
   sigaddset(&run_mask, SIGTERM);
   sigaddset(&run_mask, SIGINT);
   sigprocmask(SIG_SETMASK, &run_mask, nullptr);
+  WatchListenerExclusively();
   // An orphaned worker would otherwise accept on the shared listener forever.
   prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (getppid() != config_.parent) g_stop = 1;
@@ -100,16 +104,31 @@ int Worker::NextConnection() {
   }
 }
 
-// Every idle worker polls the shared listener and all of them wake for each
-// connection; the losers' accept4 fails with EAGAIN (the listener is
-// non-blocking). A blocking accept() would wake just one, but could not be
-// left race-free on a stop request.
+// Polling the shared listener wakes every idle worker for each connection
+// (the losers' accept4 fails with EAGAIN: the listener is non-blocking), and
+// a blocking accept() could not be left race-free on a stop request. An
+// epoll set of its own with EPOLLEXCLUSIVE (Linux 4.5) wakes one worker per
+// connection, and epoll_pwait swaps the signal mask atomically like ppoll.
+void Worker::WatchListenerExclusively() {
+  epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  if (epoll_fd_ < 0) return;
+  epoll_event event = {};
+  event.events = EPOLLIN | EPOLLEXCLUSIVE;
+  if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, ctx_.listen_fd, &event) == 0) return;
+  close(epoll_fd_);
+  epoll_fd_ = -1;
+}
+
 bool Worker::WaitForListener() {
   const int backoff_ms = accept_backoff_.Remaining(MonotonicMs());
   if (backoff_ms > 0) {
     timespec ts = {backoff_ms / 1000, (backoff_ms % 1000) * 1000000L};
     ppoll(nullptr, 0, &ts, &wait_mask_);
     return false;
+  }
+  if (epoll_fd_ >= 0) {
+    epoll_event event;
+    return epoll_pwait(epoll_fd_, &event, 1, -1, &wait_mask_) > 0;
   }
   pollfd fd = {ctx_.listen_fd, POLLIN, 0};
   return ppoll(&fd, 1, nullptr, &wait_mask_) > 0;
