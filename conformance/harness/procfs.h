@@ -37,8 +37,9 @@ int CountOpenFds(pid_t pid);
 std::vector<uint64_t> SocketInodesOf(pid_t pid);
 bool HoldsSocketInode(pid_t pid, uint64_t inode);
 
-// /proc/net/tcp and /proc/net/tcp6. Returns the inode of the socket whose
-// local port is `local_port` and remote port `remote_port` (0 = LISTEN).
+// The inode of the TCP socket whose local port is `local_port` and remote
+// port `remote_port` (0 = LISTEN), asked through sock_diag (tcp_diag.h),
+// else read from /proc/net/tcp and /proc/net/tcp6.
 std::optional<uint64_t> TcpSocketInode(uint16_t local_port,
                                        uint16_t remote_port);
 
@@ -58,8 +59,8 @@ inline uint64_t SignalBit(int signo) { return uint64_t{1} << (signo - 1); }
 bool SignalWouldKill(pid_t pid, int signo);
 
 // The number of connections waiting in the accept queue of the socket
-// listening on `port` (rx_queue of its LISTEN line); empty when there is
-// no such socket.
+// listening on `port` (sock_diag's rqueue, or rx_queue of its LISTEN line
+// in /proc/net/tcp); empty when there is no such socket.
 std::optional<long> AcceptQueueLength(uint16_t port);
 
 // The system call the task of `proc_dir` ("/proc/PID" or
