@@ -27,6 +27,21 @@ std::vector<std::string> CaseArgv(const std::vector<std::string>& argv, const Ca
   return args;
 }
 
+// The long cases first, then the others that share the cores, then those
+// that must run alone: taken in the catalogue's order, every alone case
+// would wait for the cases beside it to end and leave a core idle, and a
+// long case started late would end the run alone. Each case has a seed of
+// its own and results are printed in the catalogue's order, so the order
+// they run in changes no verdict.
+std::vector<size_t> RunOrder(const std::vector<CaseJob>& jobs) {
+  auto rank = [](const Requirement& requirement) { return requirement.alone ? 2 : requirement.long_running ? 0 : 1; };
+  std::vector<size_t> order;
+  for (int wanted : {0, 1, 2})
+    for (size_t i = 0; i < jobs.size(); ++i)
+      if (rank(jobs[i].scenario->requirement) == wanted) order.push_back(i);
+  return order;
+}
+
 }  // namespace
 
 // argv is built before fork(): the child only dups, unblocks and execs.
@@ -95,7 +110,7 @@ void CasePool::FinishOne(const std::vector<CaseJob>& jobs, const std::function<v
 
 void CasePool::Run(const std::vector<CaseJob>& jobs, const std::function<void(size_t)>& started,
                    const std::function<void(size_t, CaseResult)>& done) {
-  for (size_t i = 0; i < jobs.size(); ++i) {
+  for (size_t i : RunOrder(jobs)) {
     bool alone = jobs[i].scenario->requirement.alone;
     while (!running_.empty() && (alone || static_cast<int>(running_.size()) >= jobs_)) FinishOne(jobs, done);
     Running running;

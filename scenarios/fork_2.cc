@@ -16,7 +16,8 @@ constexpr Requirement kFork2 = {
     "FORK-2", Level::kMust, "core", N_("keeps its accounting when a child ends before fork() returns in the parent"),
     N_("a child may end, and SIGCHLD be handled, before fork() has returned in the parent: block SIGCHLD with "
        "sigprocmask() around fork() and the bookkeeping (recording the child, counting it for --max-children), "
-       "and unblock it only after, as the reference server does")};
+       "and unblock it only after, as the reference server does"),
+    /*needs=*/0, /*alone=*/false, /*long_running=*/true};
 
 // The perturbation: the parent sleeps D ms after each fork() returns, as
 // the scheduler may make it, so a child that ends at once is reaped before
@@ -69,7 +70,7 @@ Outcome Run(Context& context) {
   RequireChildPerSession(context.sut);
   int cap = context.declared.Has("limit") ? context.declared.max_children : 0;
   int sessions = cap > 0 ? 3 * cap : 100;
-  int delay_ms = static_cast<int>(PickInRange(context.random, 10, 30));
+  int delay_ms = static_cast<int>(PickInRange(context.random, 10, 20));
   std::string unperturbed = ArmParentDelay(context, delay_ms);
   std::string failure = EndAtOnce(context, sessions, Scaled(Millis(delay_ms + 50)));
   std::string faults = context.faults ? context.faults->Describe() : unperturbed;

@@ -40,6 +40,8 @@ struct Requirement {
   unsigned needs = 0;
   // It measures time or CPU: with --jobs, nothing else runs beside it.
   bool alone = false;
+  // It takes seconds: with --jobs it starts first, so the rest overlaps it.
+  bool long_running = false;
 };
 
 // "" when `protocol` gives all `requirement` needs, else why not.
