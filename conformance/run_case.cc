@@ -105,6 +105,7 @@ std::vector<Event> EventsWithServerStatus(const Sut& sut, std::optional<int> sta
 Outcome RunWithServer(const Scenario& scenario, const CaseConfig& config, CaseResult* result) {
   std::string error, no_faults;
   SutSpec spec = config.spec;
+  spec.child_per_session = config.declared.model != "prefork";
   std::unique_ptr<FaultPlan> faults = PlanFaults(scenario, config.declared, &spec, &no_faults);
   std::unique_ptr<Sut> sut = Sut::Start(spec, &error);
   if (!sut) return Outcome::Fail(Say("the server did not start: {0}", error));

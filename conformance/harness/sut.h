@@ -32,6 +32,9 @@ struct SutSpec {
   Millis start_timeout{5000};          // scaled by the caller
   // What the server speaks; echo when null.
   std::shared_ptr<const Protocol> protocol;
+  // A child per session (fork model): the child that served the readiness
+  // probe is let end and be reaped before the first check begins.
+  bool child_per_session = true;
 };
 
 // One line the server wrote, on stdout or stderr.
@@ -95,7 +98,8 @@ class Sut {
   Sut() = default;
   bool Launch(const SutSpec& spec, int listen_fd, std::string* error);
   bool TreeHolds(const TcpClient& client, Millis budget) const;
-  bool AwaitReady(Millis budget, bool activated, std::string* error);
+  bool AwaitReady(Millis budget, bool activated, bool child_per_session, std::string* error);
+  void AwaitProbeChildGone(TcpClient& probe);
   void ReadOutput();
 
   pid_t pid_ = -1;
