@@ -69,10 +69,12 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
     queued.push_back(std::move(*pending));
   }
   auto before = ReadProcStat(server);
+  auto sched_before = ReadSchedTimes(server);
   Clock::time_point start = Clock::now();
   // The measurement window: CPU time spent while accept() keeps failing.
   std::this_thread::sleep_for(Millis(1000));
   auto after = ReadProcStat(server);
+  auto sched_after = ReadSchedTimes(server);
   double wall = MillisSince(start);
   // A blocking accept() already in progress holds a descriptor reserved
   // before the fault began: that one client may be served anyway.
@@ -96,6 +98,18 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
   if (share >= 20.0) {
     verdict.failure = Say("{0}; the limit is 20 %: it spins", verdict.summary);
     return verdict;
+  }
+  // Starved of CPU by other work, a spinning server still never sleeps: it
+  // is running or waiting to run nearly all the time.
+  if (sched_before && sched_after) {
+    double runnable = sched_after->running_ms + sched_after->waiting_ms - sched_before->running_ms -
+                      sched_before->waiting_ms;
+    if (runnable >= 0.8 * wall) {
+      verdict.failure = Say("{0}, yet it was running or waiting for a CPU {1} % of the time: it spins, on a machine "
+                            "too busy to give it a whole core (the limit is 80 %)",
+                            verdict.summary, static_cast<int>(100.0 * runnable / wall));
+      return verdict;
+    }
   }
   // Each served client is closed at once: being served one after another
   // is enough here (concurrency is CONC-1's concern).

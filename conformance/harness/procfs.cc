@@ -254,6 +254,26 @@ double CpuMillis(const ProcStat& stat) {
          static_cast<double>(ticks_per_second);
 }
 
+std::optional<SchedTimes> ReadSchedTimes(pid_t pid) {
+  std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+  DIR* dir = opendir(tasks.c_str());
+  if (dir == nullptr) return std::nullopt;
+  SchedTimes times;
+  bool any = false;
+  while (dirent* entry = readdir(dir)) {
+    if (!IsAllDigits(entry->d_name)) continue;
+    std::string text = ReadSmallFile(tasks + "/" + entry->d_name + "/schedstat");
+    unsigned long long running = 0, waiting = 0;
+    if (std::sscanf(text.c_str(), "%llu %llu", &running, &waiting) != 2) continue;
+    times.running_ms += static_cast<double>(running) / 1e6;
+    times.waiting_ms += static_cast<double>(waiting) / 1e6;
+    any = true;
+  }
+  closedir(dir);
+  if (!any) return std::nullopt;
+  return times;
+}
+
 long SleepingSyscall(const std::string& proc_dir) {
   std::string text = ReadSmallFile(proc_dir + "/syscall");
   if (text.empty() || text[0] < '0' || text[0] > '9') return -1;

@@ -70,6 +70,16 @@ long SleepingSyscall(const std::string& proc_dir);
 // Total CPU time (user + system) the process has used, in milliseconds.
 double CpuMillis(const ProcStat& stat);
 
+// How long the process's threads ran and waited to run, summed over
+// /proc/PID/task/*/schedstat (ns). A process that spins is runnable all
+// the time: on a starved machine it waits instead of running, so its CPU
+// share alone would miss it.
+struct SchedTimes {
+  double running_ms = 0;
+  double waiting_ms = 0;
+};
+std::optional<SchedTimes> ReadSchedTimes(pid_t pid);
+
 }  // namespace forkcheck
 
 #endif  // FORKCHECK_HARNESS_PROCFS_H_
