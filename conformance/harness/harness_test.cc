@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <thread>
+
 #include "conformance/harness/describe_status.h"
 #include "conformance/harness/event_log.h"
 #include "conformance/harness/own_children.h"
@@ -103,6 +105,65 @@ TEST(Procfs, CountsDescriptorsAndFindsSocketInodes) {
   EXPECT_TRUE(HoldsSocketInode(getpid(), *inode));
   close(fd);
   EXPECT_FALSE(HoldsSocketInode(getpid(), *inode));
+}
+
+// EMFILE-1's second rule: a spinning process is runnable (running or
+// waiting for a CPU) the whole time, however little CPU it gets; a
+// sleeping one is not.
+TEST(Procfs, SchedTimesTellASpinFromASleep) {
+  pid_t spinner = fork();
+  if (spinner == 0)
+    for (;;) {
+    }
+  pid_t sleeper = fork();
+  if (sleeper == 0) {
+    pause();
+    _exit(0);
+  }
+  auto spin_before = ReadSchedTimes(spinner), sleep_before = ReadSchedTimes(sleeper);
+  Clock::time_point start = Clock::now();
+  std::this_thread::sleep_for(Millis(300));
+  auto spin_after = ReadSchedTimes(spinner), sleep_after = ReadSchedTimes(sleeper);
+  double wall = MillisSince(start);
+  kill(spinner, SIGKILL);
+  kill(sleeper, SIGKILL);
+  waitpid(spinner, nullptr, 0);
+  waitpid(sleeper, nullptr, 0);
+  ASSERT_TRUE(spin_before && spin_after && sleep_before && sleep_after);
+  auto runnable = [](const SchedTimes& a, const SchedTimes& b) {
+    return b.running_ms + b.waiting_ms - a.running_ms - a.waiting_ms;
+  };
+  EXPECT_GE(runnable(*spin_before, *spin_after), 0.8 * wall);
+  EXPECT_LT(runnable(*sleep_before, *sleep_after), 0.2 * wall);
+}
+
+// sock_diag: a connection waiting in the accept queue is counted, and once
+// accepted its server-side socket is the one this process holds.
+TEST(Procfs, FindsAcceptQueueAndConnectionThroughSockDiag) {
+  int listener = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  uint16_t port = ntohs(addr.sin_port);
+  EXPECT_EQ(AcceptQueueLength(port), 0);
+  int client = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  EXPECT_TRUE(PollUntil([&] { return AcceptQueueLength(port) == 1; }, Millis(2000)));
+  sockaddr_in local{};
+  len = sizeof local;
+  getsockname(client, reinterpret_cast<sockaddr*>(&local), &len);
+  EXPECT_FALSE(TcpSocketInode(port, ntohs(local.sin_port)));  // queued: no descriptor yet
+  int served = accept(listener, nullptr, nullptr);
+  ASSERT_GE(served, 0);
+  EXPECT_EQ(AcceptQueueLength(port), 0);
+  auto inode = TcpSocketInode(port, ntohs(local.sin_port));
+  ASSERT_TRUE(inode);
+  EXPECT_TRUE(HoldsSocketInode(getpid(), *inode));
+  for (int fd : {served, client, listener}) close(fd);
 }
 
 TEST(ZombieWatch, MeasuresHowLongAZombieLived) {
