@@ -27,18 +27,21 @@ std::vector<std::string> CaseArgv(const std::vector<std::string>& argv, const Ca
   return args;
 }
 
-// The long cases first, then the others that share the cores, then those
-// that must run alone: taken in the catalogue's order, every alone case
-// would wait for the cases beside it to end and leave a core idle, and a
-// long case started late would end the run alone. Each case has a seed of
-// its own and results are printed in the catalogue's order, so the order
-// they run in changes no verdict.
+Company CompanyOf(const CaseJob& job) { return job.scenario->requirement.company; }
+
+// The cases that share the cores, then those that only wait, then those
+// that run alone; within each, the long ones first. In the catalogue's
+// order every alone case would wait for the cases beside it to end and
+// leave a core idle, and a long case started late would end the run alone.
+// Each case has a seed of its own and results are printed in the
+// catalogue's order, so the order they run in changes no verdict.
 std::vector<size_t> RunOrder(const std::vector<CaseJob>& jobs) {
-  auto rank = [](const Requirement& requirement) { return requirement.alone ? 2 : requirement.long_running ? 0 : 1; };
   std::vector<size_t> order;
-  for (int wanted : {0, 1, 2})
-    for (size_t i = 0; i < jobs.size(); ++i)
-      if (rank(jobs[i].scenario->requirement) == wanted) order.push_back(i);
+  for (Company company : {Company::kAny, Company::kWaiters, Company::kNone})
+    for (bool long_running : {true, false})
+      for (size_t i = 0; i < jobs.size(); ++i)
+        if (CompanyOf(jobs[i]) == company && jobs[i].scenario->requirement.long_running == long_running)
+          order.push_back(i);
   return order;
 }
 
@@ -108,11 +111,19 @@ void CasePool::FinishOne(const std::vector<CaseJob>& jobs, const std::function<v
   }
 }
 
+// A case joins only cases of its own company, and a kNone case none.
+bool CasePool::MayJoin(const std::vector<CaseJob>& jobs, size_t index) const {
+  if (running_.empty()) return true;
+  Company company = CompanyOf(jobs[index]);
+  if (company == Company::kNone || static_cast<int>(running_.size()) >= jobs_) return false;
+  return std::all_of(running_.begin(), running_.end(),
+                     [&](const Running& running) { return CompanyOf(jobs[running.index]) == company; });
+}
+
 void CasePool::Run(const std::vector<CaseJob>& jobs, const std::function<void(size_t)>& started,
                    const std::function<void(size_t, CaseResult)>& done) {
   for (size_t i : RunOrder(jobs)) {
-    bool alone = jobs[i].scenario->requirement.alone;
-    while (!running_.empty() && (alone || static_cast<int>(running_.size()) >= jobs_)) FinishOne(jobs, done);
+    while (!MayJoin(jobs, i)) FinishOne(jobs, done);
     Running running;
     if (!Start(i, jobs[i], &running)) {
       CaseResult failed;
@@ -123,7 +134,6 @@ void CasePool::Run(const std::vector<CaseJob>& jobs, const std::function<void(si
     }
     started(i);
     running_.push_back(std::move(running));
-    if (alone) FinishOne(jobs, done);
   }
   while (!running_.empty()) FinishOne(jobs, done);
 }

@@ -21,8 +21,9 @@ struct CaseJob {
 // Runs cases in processes of their own (this program re-executed with
 // --internal-case), at most `jobs` at once. Each case process is the
 // subreaper of its server's tree and kills all of it, so cases running side
-// by side never touch each other's processes. A case that measures time or
-// CPU (Requirement::alone) runs with nothing else running.
+// by side never touch each other's processes. Requirement::company says what
+// may run beside a case: a case that measures time or CPU never shares the
+// cores with load.
 class CasePool {
  public:
   // `argv`: this run's own command line; `budget`: how long a case process
@@ -44,6 +45,7 @@ class CasePool {
     Clock::time_point deadline;
   };
   bool Start(size_t index, const CaseJob& job, Running* running);
+  bool MayJoin(const std::vector<CaseJob>& jobs, size_t index) const;
   // Waits for one running case to end and hands its result to `done`.
   void FinishOne(const std::vector<CaseJob>& jobs, const std::function<void(size_t, CaseResult)>& done);
   CaseResult Collect(Running& running, const CaseJob& job);

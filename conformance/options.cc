@@ -122,7 +122,7 @@ void AddCheckOptions(CLI::App* app, RunnerOptions* options, std::string* only, s
   app->add_option("--repeat", options->repeat, Tr("run each case N times"))->check(CLI::Range(1, 10000));
   app->add_option("--jobs", options->jobs,
                   Tr("cases run side by side, each in a process of its own (default: the number of cores); "
-                     "cases that measure time or CPU always run alone"))
+                     "a case that measures time or CPU never runs beside load"))
       ->check(CLI::Range(1, 64));
   app->add_option("--internal-case", options->internal_case)->group("");
   app->add_option("--internal-seed", options->internal_seed)->group("");

@@ -41,8 +41,11 @@ std::string FindReferenceServer() {
 ReferenceDeclarations ReferenceServerDeclarations(const std::string& reaper) {
   ReferenceDeclarations reference;
   reference.declared.profiles = {"core", "status", "hooks", "alarm", "limit", "shutdown"};
-  reference.declared.idle_timeout_ms = 1000;
-  reference.declared.max_children = 80;
+  // Short, since ALRM-* wait on it; long enough that no other check's held
+  // session goes idle that long.
+  reference.declared.idle_timeout_ms = 500;
+  // FORK-2 runs three times the cap of sessions, one fork delay each.
+  reference.declared.max_children = 40;
   reference.declared.shutdown_grace_ms = 2000;
   std::string server = FindReferenceServer();
   if (server.empty()) return reference;

@@ -10,7 +10,7 @@ constexpr Requirement kAlrm1 = {
     "ALRM-1", Level::kMust, "alarm", N_("disconnects an idle client within the idle timeout"),
     N_("arm alarm() (or setitimer) in the child, let the SIGALRM handler set a flag, and end the "
        "session when read() returns EINTR with the flag set; the parent then reaps the child"),
-    0, true};
+    0, Company::kWaiters};
 
 Outcome Run(Context& context) {
   if (context.declared.idle_timeout_ms <= 0)

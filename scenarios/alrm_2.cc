@@ -13,7 +13,7 @@ constexpr Requirement kAlrm2 = {
     "ALRM-2", Level::kMust, "alarm", N_("never corrupts or hangs when data arrives near the deadline"),
     N_("the SIGALRM handler may run between read() and write(): only set a flag there, and let "
        "the echo loop end the session cleanly; never write to the client from the handler"),
-    kNeedsExactEcho, true};
+    kNeedsExactEcho, Company::kWaiters};
 
 struct Probe {
   Session session;

@@ -12,7 +12,7 @@ constexpr Requirement kAlrm3 = {
     "ALRM-3", Level::kMust, "alarm", N_("re-arms the idle timer on activity"),
     N_("call alarm() again after every successful read(): the timeout is for idleness, not for "
        "the whole session"),
-    kNeedsExactEcho, true};
+    kNeedsExactEcho, Company::kWaiters, /*long_running=*/true};
 
 Outcome Run(Context& context) {
   if (context.declared.idle_timeout_ms <= 0)

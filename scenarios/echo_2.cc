@@ -23,6 +23,11 @@ Outcome Run(Context& context) {
   TcpClient::End end = client->ReadToEnd(&received, Scaled(Millis(1000)) + Scaled(Millis(2000)));
   double elapsed = MillisSince(half_closed);
   // Whether the bytes are right is ECHO-1's concern; this one counts them.
+  // An echo cut short by a connection that did end is ECHO-1's failure too.
+  if (received.size() != payload.size() && end != TcpClient::End::kTimeout)
+    throw Blocked("ECHO-1", Say("the connection ended after the half-close, but only {0} of 4096 bytes came back "
+                                "first (ECHO-1)",
+                                received.size()));
   if (received.size() != payload.size())
     return Outcome::Fail(Say("received {0} of 4096 bytes", received.size()));
   if (end == TcpClient::End::kTimeout)

@@ -17,7 +17,7 @@ constexpr Requirement kFork2 = {
     N_("a child may end, and SIGCHLD be handled, before fork() has returned in the parent: block SIGCHLD with "
        "sigprocmask() around fork() and the bookkeeping (recording the child, counting it for --max-children), "
        "and unblock it only after, as the reference server does"),
-    /*needs=*/0, /*alone=*/false, /*long_running=*/true};
+    /*needs=*/0, Company::kAny, /*long_running=*/true};
 
 // The perturbation: the parent sleeps D ms after each fork() returns, as
 // the scheduler may make it, so a child that ends at once is reaped before

@@ -1,6 +1,11 @@
 // INTR-2: accept() failing with EINTR or ECONNABORTED is retried.
+#include <sys/syscall.h>
+
 #include <cerrno>
 
+#include <string>
+
+#include "conformance/harness/procfs.h"
 #include "conformance/inject/fault_plan.h"
 #include "conformance/l10n/tr.h"
 #include "scenarios/model.h"
@@ -14,6 +19,26 @@ constexpr Requirement kIntr2 = {
     "INTR-2", Level::kMust, "core", N_("retries accept() after EINTR and ECONNABORTED"),
     N_("accept() can fail with EINTR (a signal arrived) or ECONNABORTED (the client gave up in "
        "the queue): both are transient, loop and call accept() again")};
+
+// The parent sleeps in poll() or the like: it calls accept() only once a
+// client is queued, so there is no blocking accept() to wait for.
+bool AwaitsReadiness(const Context& context) {
+  if (AcceptorRole(context.declared) != Role::kParent) return false;
+  switch (SleepingSyscall("/proc/" + std::to_string(context.sut.pid()))) {
+#ifdef SYS_poll  // not on every architecture
+    case SYS_poll:
+    case SYS_select:
+    case SYS_epoll_wait:
+#endif
+    case SYS_ppoll:
+    case SYS_pselect6:
+    case SYS_epoll_pwait:
+    case SYS_rt_sigsuspend:
+      return true;
+    default:
+      return false;
+  }
+}
 
 // Clients are echoed while the error is armed for the parent's accept();
 // a server blocked in accept() meets it on its next call. EINTR is only
@@ -29,7 +54,9 @@ std::string ServeThrough(Context& context, int error, long count) {
     // A backend that sends a real signal needs to find the server asleep
     // in accept() first; the preload counts its call as it is made.
     long looked_at = faults.ArmedCounts(Family::kAccept).candidates;
-    PollUntil([&] { return faults.ArmedCounts(Family::kAccept).candidates > looked_at; }, Scaled(Millis(100)));
+    PollUntil(
+        [&] { return faults.ArmedCounts(Family::kAccept).candidates > looked_at || AwaitsReadiness(context); },
+        Scaled(Millis(100)));
     if (!ServedOnce(context.sut, Scaled(Millis(3000)), &why)) {
       FaultCounts seen = faults.ArmedCounts(Family::kAccept);
       return Say("client {0} after {1} injected accept() {2}: {3}", client, seen.injected, ErrnoName(error), why);

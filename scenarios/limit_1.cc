@@ -12,7 +12,7 @@ constexpr Requirement kLimit1 = {
     "LIMIT-1", Level::kShould, "limit", N_("never exceeds the declared --max-children"),
     N_("count live children (fork() adds one, each waitpid'd child removes one) and stop "
        "calling accept() at the cap until SIGCHLD frees a slot"),
-    0, true};
+    0, Company::kNone};
 
 // Starts exchanges on `count` new clients without waiting for answers.
 std::vector<Pending> StartAll(const Sut& sut, int count) {

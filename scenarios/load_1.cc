@@ -18,7 +18,7 @@ constexpr Requirement kLoad1 = {
     N_("what leaks a little per session (a slot in a child table, a descriptor, memory) only shows after "
        "thousands: free every resource a session took, in the parent too, on every path (a child that ended "
        "early, a reopened log), and count children only once, with SIGCHLD blocked around fork()"),
-    /*needs=*/0, /*alone=*/false, /*long_running=*/true};
+    /*needs=*/0, Company::kAny, /*long_running=*/true};
 
 constexpr int kClients = 4;
 constexpr int kSessionsPerClient = 500;

@@ -17,7 +17,7 @@ constexpr Requirement kPref2 = {
     N_("a worker that dies right after fork() will likely die again: respawn it after a delay that doubles with "
        "each early death (and resets once a worker lives), waiting with sigsuspend() or a timer, never in a tight "
        "loop"),
-    0, true};
+    0, Company::kNone};
 
 constexpr int kWindowMs = 3000;   // every new worker is killed at once
 constexpr int kMeasuredMs = 2000;  // the last part of it, once a backoff had time to grow

@@ -3,6 +3,8 @@
 // on the mutant server's prefork mode with exactly their bug.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "conformance/harness/procfs.h"
 #include "scenarios/model.h"
 #include "scenarios/test_support.h"
@@ -24,7 +26,9 @@ CaseConfig ReferencePrefork(const std::string& reaper) {
   if (config.spec.argv.empty()) return config;
   // The pool size is the cap: the reference rejects --max-children here.
   config.spec.argv = {config.spec.argv[0], "--port={port}", "--reaper=" + reaper, "--test-hooks",
-                      "--idle-timeout=1000", "--shutdown-grace=2000", "--mode=prefork", "--workers=4",
+                      "--idle-timeout=" + std::to_string(config.declared.idle_timeout_ms),
+                      "--shutdown-grace=" + std::to_string(config.declared.shutdown_grace_ms), "--mode=prefork",
+                      "--workers=4",
                       "--max-sessions-per-worker=" + std::to_string(kSessionsPerWorker)};
   DeclarePrefork(&config);
   return config;

@@ -30,6 +30,17 @@ const char* VerdictName(Verdict verdict);
 constexpr unsigned NeedBit(Need need) { return 1u << static_cast<unsigned>(need); }
 constexpr unsigned kNeedsExactEcho = NeedBit(Need::kExactEcho);
 
+// What may run beside a case with --jobs: a case that measures time or
+// CPU must not share the cores with load.
+enum class Company {
+  kAny,
+  // It measures time but only waits (on the server's timers): two such
+  // cases side by side disturb neither, so they may share the cores.
+  kWaiters,
+  // It measures CPU, or loads the machine while it measures: nothing.
+  kNone,
+};
+
 // One numbered requirement of conformance/SPEC.md.
 struct Requirement {
   const char* id;
@@ -38,8 +49,8 @@ struct Requirement {
   const char* title;
   const char* hint;  // printed under a failure, in the textbook's terms
   unsigned needs = 0;
-  // It measures time or CPU: with --jobs, nothing else runs beside it.
-  bool alone = false;
+  // What may run beside it with --jobs.
+  Company company = Company::kAny;
   // It takes seconds: with --jobs it starts first, so the rest overlaps it.
   bool long_running = false;
 };

@@ -37,7 +37,7 @@ out=$(mktemp -d "${TMPDIR:-/tmp}/forkcheck-stability.XXXXXX")
 command_for() {
   case "$1" in
     reference) echo "" ;;
-    reference-signalfd) echo "--profile=status,hooks,alarm,limit,shutdown --idle-timeout=1000 --max-children=80 --shutdown-grace=2000 -- $bin/src/reference_server --port={port} --reaper=signalfd --test-hooks --idle-timeout=1000 --max-children=80 --shutdown-grace=2000" ;;
+    reference-signalfd) echo "--profile=status,hooks,alarm,limit,shutdown --idle-timeout=500 --max-children=40 --shutdown-grace=2000 -- $bin/src/reference_server --port={port} --reaper=signalfd --test-hooks --idle-timeout=500 --max-children=40 --shutdown-grace=2000" ;;
     textbook) echo "--profile=status -- $corpus/textbook_server --port={port}" ;;
     textbook-static) echo "--profile=status -- $corpus/textbook_server_static --port={port}" ;;
     sa-restart) echo "--profile=status -- $corpus/sa_restart_server --port={port}" ;;

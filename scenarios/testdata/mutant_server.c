@@ -747,6 +747,14 @@ static int echo_chunk(int fd, const char *p, size_t n)
     return 0;
 }
 
+/* The client's FIN is already queued behind the data just read. */
+static int peer_has_half_closed(int fd)
+{
+    char c;
+
+    return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 static int serve_echo(int fd)
 {
     char buf[16384];
@@ -791,6 +799,8 @@ static int serve_echo(int fd)
             /* ECHO-1 bug: the 1000th byte comes back with its case flipped. */
             buf[999 - echoed] ^= 0x20;
         }
+        if (bug == BUG_DROP_ECHO_ON_HALF_CLOSE && peer_has_half_closed(fd))
+            break;                          /* ECHO-1 bug: the last chunk is dropped */
         rc = echo_chunk(fd, buf, (size_t)n);
         if (rc != 0)
             return rc;
@@ -800,7 +810,8 @@ static int serve_echo(int fd)
     disarm_idle_timer();
     if (bug == BUG_DROP_ECHO_ON_HALF_CLOSE) {
         /* ECHO-1 bug: on EOF the connection is reset at once (SO_LINGER
-         * 0), so echo still queued for the client is thrown away. */
+         * 0), so echo still queued for the client is thrown away; a chunk
+         * read with the FIN already behind it was never echoed at all. */
         struct linger reset = {1, 0};
 
         setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
