@@ -9,12 +9,6 @@ sigset_t MakeSigset(std::initializer_list<int> signals) {
   return set;
 }
 
-sigset_t FullSigset() {
-  sigset_t set;
-  sigfillset(&set);
-  return set;
-}
-
 void SetDisposition(int sig, void (*handler)(int), int flags) {
   struct sigaction sa = {};
   sa.sa_handler = handler;

@@ -9,7 +9,6 @@
 namespace forkcheck {
 
 sigset_t MakeSigset(std::initializer_list<int> signals);
-sigset_t FullSigset();
 
 // Installs `handler` (or SIG_DFL / SIG_IGN) with an empty sa_mask plus `flags`.
 void SetDisposition(int sig, void (*handler)(int), int flags = 0);

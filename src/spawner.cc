@@ -2,8 +2,6 @@
 
 #include <unistd.h>
 
-#include <cerrno>
-
 #include "src/signals.h"
 
 namespace forkcheck {
@@ -13,8 +11,9 @@ void CloseIfOpen(int fd) {
   if (fd >= 0) close(fd);
 }
 
-// Runs with every signal blocked, so no parent handler can run in the child
-// before its dispositions are reset.
+// Runs with the parent's handled signals blocked (see ForkInLoop), so no
+// parent handler can run in the child before its dispositions are reset.
+// SIGPIPE is already ignored: main() set it before any fork.
 void PrepareChild(const SpawnContext& ctx) {
   CloseIfOpen(ctx.listen_fd);
   for (int fd : ctx.parent_fds) CloseIfOpen(fd);
@@ -22,36 +21,34 @@ void PrepareChild(const SpawnContext& ctx) {
   SetDisposition(SIGCHLD, SIG_DFL);
   SetDisposition(SIGTERM, SIG_DFL);
   SetDisposition(SIGINT, SIG_DFL);
-  // EPIPE from write() is reported as an I/O error exit instead.
-  SetDisposition(SIGPIPE, SIG_IGN);
   sigprocmask(SIG_SETMASK, &ctx.child_mask, nullptr);
 }
 
-// `child` runs in the child with every signal blocked and never returns.
+// Signals are blocked around fork() without a sigprocmask() pair of its
+// own: every signal the parent handles (SIGCHLD, SIGTERM, SIGINT, SIGHUP)
+// stays blocked throughout its loop and is unblocked only inside ppoll
+// (Supervisor::Wait). Blocking the others too would cost two system calls
+// per session and protect nothing: a handler for them is not ours, and it
+// stays installed in the child anyway. `child` runs in the child and never
+// returns.
 template <typename Child>
-pid_t ForkWithSignalsBlocked(const Child& child) {
-  sigset_t all = FullSigset();
-  sigset_t saved;
-  sigprocmask(SIG_SETMASK, &all, &saved);
+pid_t ForkInLoop(const Child& child) {
   pid_t pid = fork();
   if (pid == 0) child();
-  const int fork_errno = errno;
-  sigprocmask(SIG_SETMASK, &saved, nullptr);
-  errno = fork_errno;
   return pid;
 }
 
 }  // namespace
 
 pid_t SpawnChild(int conn, const SpawnContext& ctx) {
-  return ForkWithSignalsBlocked([&] {
+  return ForkInLoop([&] {
     PrepareChild(ctx);
     RunChildSession(conn, ctx.child);
   });
 }
 
 pid_t SpawnWorker(const SpawnContext& ctx, const WorkerConfig& config) {
-  return ForkWithSignalsBlocked([&] { RunWorker(ctx, config); });
+  return ForkInLoop([&] { RunWorker(ctx, config); });
 }
 
 }  // namespace forkcheck

@@ -13,6 +13,8 @@ namespace {
 
 int g_read_fd = -1;
 volatile sig_atomic_t g_write_fd = -1;
+// Static TLS in the executable: reading it in a handler is async-signal-safe.
+thread_local volatile sig_atomic_t t_loop_thread = 0;
 
 }  // namespace
 
@@ -21,6 +23,7 @@ bool InitWakeup() {
   if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) return false;
   g_read_fd = fds[0];
   g_write_fd = fds[1];
+  t_loop_thread = 1;
   return true;
 }
 
@@ -28,6 +31,7 @@ int WakeupReadFd() { return g_read_fd; }
 int WakeupWriteFd() { return g_write_fd; }
 
 void WakeFromHandler() {
+  if (t_loop_thread) return;
   const int saved_errno = errno;
   if (g_write_fd >= 0) {
     // A full pipe already guarantees a wake-up, so EAGAIN is fine.

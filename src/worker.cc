@@ -54,8 +54,7 @@ void Worker::Prepare() {
   SetDisposition(SIGHUP, SIG_DFL);
   SetDisposition(SIGTERM, OnStop);
   SetDisposition(SIGINT, OnStop);
-  // EPIPE from write() is reported as an I/O error exit instead.
-  SetDisposition(SIGPIPE, SIG_IGN);
+  // SIGPIPE stays ignored, as main() set it: EPIPE is an I/O error exit.
   wait_mask_ = ctx_.child_mask;
   sigset_t run_mask = ctx_.child_mask;
   sigaddset(&run_mask, SIGTERM);
