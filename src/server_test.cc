@@ -1,12 +1,15 @@
 // End-to-end: the real binary, both reaping strategies.
+#include <limits.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <atomic>
 #include <chrono>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -266,6 +269,42 @@ TEST_P(ServerTest, IdleTimeoutEndsConnectionAndActivityRearms) {
 INSTANTIATE_TEST_SUITE_P(Reapers, ServerTest,
                          ::testing::Values("handler", "signalfd"),
                          [](const auto& info) { return info.param; });
+
+int CountThreads(pid_t pid) {
+  int threads = 0;
+  std::istringstream status(testing::ReadFile("/proc/" + std::to_string(pid) + "/status"));
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("Threads:", 0) == 0) threads = std::stoi(line.substr(8));
+  return threads;
+}
+
+// A thread some library started with SIGCHLD unblocked takes the signal
+// whenever the loop's thread has it blocked; the preload makes that always
+// (it keeps SIGCHLD blocked in ppoll too). The handler then runs in that
+// thread, and only the self-pipe wakes the idle loop to report the child.
+// (signalfd cannot work beside such a thread: the signal is delivered to
+// it, ignored, and never queued for the descriptor.)
+TEST(ForeignThreadTest, HandlerWakesTheIdleLoopThroughTheSelfPipe) {
+  char preload[PATH_MAX];
+  ASSERT_NE(realpath("src/testing/foreign_sigchld_thread.so", preload), nullptr);
+  ServerProcess server;
+  LaunchSpec spec;
+  spec.args = {"--port", "0", "--reaper", "handler", "--test-hooks"};
+  spec.env = {std::string("LD_PRELOAD=") + preload};
+  ASSERT_TRUE(server.Start(spec)) << server.Stderr();
+  ASSERT_EQ(CountThreads(server.pid()), 2) << "the preload did not start its thread";
+  for (int code : {3, 4, 5}) {
+    int fd = ConnectTo(server.port());
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(SendAll(fd, "!exit " + std::to_string(code) + "\n"));
+    std::string rest;
+    ReadToEof(fd, &rest);
+    close(fd);
+    // No new connection arrives: only the self-pipe can wake the loop.
+    EXPECT_TRUE(server.WaitForStderr("exited with status " + std::to_string(code), 1, ScaledMs(5000)))
+        << server.Stderr();
+  }
+}
 
 }  // namespace
 }  // namespace forkcheck
