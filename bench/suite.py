@@ -51,7 +51,6 @@ class Config:
         self.settle_deadline = 1.0 if quick else 3.0
         self.kit_args = ["--only=ECHO-1"] if quick else []
         self.kit_timeout = 120 if quick else 900
-        self.prefork_workers = 16
 
 
 # ------------------------------------------------------------------ processes
@@ -264,14 +263,15 @@ def runfile(rel):
 
 
 def prefork_support(reference):
+    """None when the reference has --mode=prefork, else why not."""
     try:
         out = subprocess.run([reference, "--help"], capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired) as e:
-        return None, "reference_server --help failed: %s" % e
+        return "reference_server --help failed: %s" % e
     text = out.stdout + out.stderr
     if "--mode" not in text or "prefork" not in text:
-        return None, "reference_server --help lists no --mode=prefork"
-    return ("--workers" in text), None
+        return "reference_server --help lists no --mode=prefork"
+    return None
 
 
 def define_servers(cfg, reference, minimal, python_echo):
@@ -288,13 +288,13 @@ def define_servers(cfg, reference, minimal, python_echo):
                lambda p: [reference, "--port=%d" % p, "--reaper=signalfd"] + ref_common,
                "`reference_server --port=PORT --reaper=signalfd --max-children=16384`"),
     ]
-    has_workers, why_not = prefork_support(reference)
-    workers = ["--workers=%d" % cfg.prefork_workers] if has_workers else []
+    why_not = prefork_support(reference)
+    # Its default pool, as every server here runs with its own defaults.
     prefork = Server("ref-prefork", "reference, prefork",
-                     lambda p: [reference, "--port=%d" % p, "--mode=prefork"] + workers,
-                     "`reference_server --port=PORT --mode=prefork %s` (a worker per client at "
-                     "16 clients; no child per session, so only in connections/s and throughput)"
-                     % " ".join(workers), kind="prefork")
+                     lambda p: [reference, "--port=%d" % p, "--mode=prefork"],
+                     "`reference_server --port=PORT --mode=prefork`: its default pool of 4 workers, each "
+                     "serving one session at a time (at 16 clients, 12 wait in the accept queue); no child "
+                     "per session, so only in connections/s and throughput", kind="prefork")
     prefork.unavailable = why_not
     servers.append(prefork)
     tcpserver = shutil.which("tcpserver")

@@ -18,6 +18,8 @@
 #include <nlohmann/json.hpp>
 
 #include "src/testing/client.h"
+#include "src/testing/event_log_reader.h"
+#include "src/testing/expect_echo.h"
 #include "src/testing/poll_until.h"
 #include "src/testing/proc.h"
 #include "src/testing/server_process.h"
@@ -28,6 +30,7 @@ namespace {
 
 using testing::ConnectTo;
 using testing::EchoRoundTrip;
+using testing::ExpectEcho;
 using testing::LaunchSpec;
 using testing::PollUntil;
 using testing::ReadEnd;
@@ -49,20 +52,9 @@ void SetReceiveTimeout(int fd, int ms) {
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 }
 
-std::vector<nlohmann::json> ReadEvents(const std::string& path) {
-  std::vector<nlohmann::json> events;
-  std::string text = testing::ReadFile(path);
-  size_t pos = 0, nl;
-  while ((nl = text.find('\n', pos)) != std::string::npos) {
-    events.push_back(nlohmann::json::parse(text.substr(pos, nl - pos)));
-    pos = nl + 1;
-  }
-  return events;
-}
-
 std::vector<int64_t> SpawnTimes(const std::string& path) {
   std::vector<int64_t> times;
-  for (const nlohmann::json& e : ReadEvents(path)) {
+  for (const nlohmann::json& e : testing::ReadEventLog(path)) {
     if (e["event"] == "spawn") times.push_back(e["ts_ms"].get<int64_t>());
   }
   return times;
@@ -102,13 +94,6 @@ class PreforkTest : public ::testing::TestWithParam<std::string> {
     fds_.push_back(fd);
     ExpectEcho(fd, line);
     return fd;
-  }
-
-  static void ExpectEcho(int fd, const std::string& line) {
-    ASSERT_TRUE(SendAll(fd, line));
-    std::string got;
-    ASSERT_EQ(ReadExactly(fd, line.size(), &got), ReadEnd::kData) << line;
-    EXPECT_EQ(got, line);
   }
 
   // Half-closes a held connection and expects a clean EOF.
@@ -341,7 +326,7 @@ TEST_P(PreforkTest, HupReplacesEveryWorkerWithoutLosingAClient) {
   EXPECT_TRUE(RespawnDelays().empty()) << server_.Stderr();
   int started = 0;
   int left = 0;
-  for (const nlohmann::json& e : ReadEvents(events)) {
+  for (const nlohmann::json& e : testing::ReadEventLog(events)) {
     const bool old = old_workers.count(e["pid"].get<pid_t>()) > 0;
     if (e["event"] == "spawn" && !old) ++started;
     if (e["event"] == "reap" && old) EXPECT_GT(started, left++) << e.dump();

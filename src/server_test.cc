@@ -18,6 +18,8 @@
 #include <nlohmann/json.hpp>
 
 #include "src/testing/client.h"
+#include "src/testing/event_log_reader.h"
+#include "src/testing/expect_echo.h"
 #include "src/testing/poll_until.h"
 #include "src/testing/proc.h"
 #include "src/testing/server_process.h"
@@ -31,6 +33,7 @@ using testing::ConnectTo;
 using testing::CountLiveChildren;
 using testing::CountZombieChildren;
 using testing::EchoRoundTrip;
+using testing::ExpectEcho;
 using testing::LaunchSpec;
 using testing::PollUntil;
 using testing::ReadEnd;
@@ -47,14 +50,6 @@ class ServerTest : public ::testing::TestWithParam<std::string> {
     spec.args = {"--port", "0", "--reaper", GetParam()};
     spec.args.insert(spec.args.end(), extra.begin(), extra.end());
     ASSERT_TRUE(server_.Start(spec)) << server_.Stderr();
-  }
-
-  // Sends `line`, expects `line` echoed back on an open connection.
-  static void ExpectEcho(int fd, const std::string& line) {
-    ASSERT_TRUE(SendAll(fd, line));
-    std::string got;
-    ASSERT_EQ(ReadExactly(fd, line.size(), &got), ReadEnd::kData);
-    EXPECT_EQ(got, line);
   }
 
   ServerProcess server_;
@@ -143,13 +138,7 @@ TEST_P(ServerTest, EventLogIsJsonLines) {
   std::vector<nlohmann::json> events;
   ASSERT_TRUE(PollUntil(
       [&] {
-        events.clear();
-        std::string text = testing::ReadFile(path);
-        size_t pos = 0, nl;
-        while ((nl = text.find('\n', pos)) != std::string::npos) {
-          events.push_back(nlohmann::json::parse(text.substr(pos, nl - pos)));
-          pos = nl + 1;
-        }
+        events = testing::ReadEventLog(path);
         return events.size() >= 2;
       },
       5000));

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
+#include <functional>
 #include <random>
 #include <thread>
 #include <optional>
@@ -54,6 +56,32 @@ bool WaitFor(int fd, short events, const Deadline& deadline) {
     if (ready == 0) return false;
     if (errno != EINTR) return false;
   }
+}
+
+constexpr size_t kUnbounded = SIZE_MAX;
+
+enum class Received { kEnough, kEof, kTimeout, kError };
+
+// The one receive loop of the readers: appends to *out until `wanted(*out)`
+// (how many more bytes to take) is 0, the peer ends the stream, or the
+// deadline passes.
+Received Receive(int fd, std::string* out, const std::function<size_t(const std::string&)>& wanted,
+                 Millis budget) {
+  Deadline deadline(budget);
+  char buffer[65536];
+  for (size_t want; (want = wanted(*out)) > 0;) {
+    ssize_t n = recv(fd, buffer, std::min(sizeof buffer, want), 0);
+    if (n > 0) {
+      out->append(buffer, static_cast<size_t>(n));
+    } else if (n == 0) {
+      return Received::kEof;
+    } else if (errno != EAGAIN && errno != EINTR) {
+      return Received::kError;
+    } else if (!WaitFor(fd, POLLIN, deadline)) {
+      return Received::kTimeout;
+    }
+  }
+  return Received::kEnough;
 }
 
 }  // namespace
@@ -106,53 +134,25 @@ bool TcpClient::SendAll(const std::string& bytes, Millis budget) {
 }
 
 std::string TcpClient::ReadUpTo(size_t count, Millis budget) {
-  Deadline deadline(budget);
   std::string out;
-  char buffer[65536];
-  while (out.size() < count) {
-    ssize_t n = recv(fd_, buffer, std::min(sizeof buffer, count - out.size()), 0);
-    if (n > 0) {
-      out.append(buffer, static_cast<size_t>(n));
-    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-      if (!WaitFor(fd_, POLLIN, deadline)) break;
-    } else {
-      break;
-    }
-  }
+  Receive(fd_, &out, [&](const std::string& so_far) { return count - so_far.size(); }, budget);
   return out;
 }
 
 TcpClient::End TcpClient::ReadToEnd(std::string* out, Millis budget) {
-  Deadline deadline(budget);
-  char buffer[65536];
-  for (;;) {
-    ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
-    if (n > 0) {
-      out->append(buffer, static_cast<size_t>(n));
-    } else if (n == 0) {
+  switch (Receive(fd_, out, [](const std::string&) { return kUnbounded; }, budget)) {
+    case Received::kEof:
       return End::kEof;
-    } else if (errno == EAGAIN || errno == EINTR) {
-      if (!WaitFor(fd_, POLLIN, deadline)) return End::kTimeout;
-    } else {
+    case Received::kTimeout:
+      return End::kTimeout;
+    default:
       return End::kReset;
-    }
   }
 }
 
 bool TcpClient::ReadUntil(std::string* out, const std::function<bool(const std::string&)>& complete, Millis budget) {
-  Deadline deadline(budget);
-  char buffer[65536];
-  while (!complete(*out)) {
-    ssize_t n = recv(fd_, buffer, sizeof buffer, 0);
-    if (n > 0) {
-      out->append(buffer, static_cast<size_t>(n));
-    } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-      if (!WaitFor(fd_, POLLIN, deadline)) return false;
-    } else {
-      return false;
-    }
-  }
-  return true;
+  auto wanted = [&](const std::string& so_far) { return complete(so_far) ? 0 : kUnbounded; };
+  return Receive(fd_, out, wanted, budget) == Received::kEnough;
 }
 
 void TcpClient::LogTo(std::shared_ptr<EventLog> log) {

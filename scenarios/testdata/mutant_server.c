@@ -1373,6 +1373,42 @@ static void shut_down(void)
     exit(0);
 }
 
+/* What the parent (fork mode) or a worker does after accept() failed. */
+enum accept_action { ACCEPT_RETRY, ACCEPT_BACK_OFF, ACCEPT_FATAL };
+
+static enum accept_action classify_accept_error(int err)
+{
+    switch (err) {
+    case EINTR:
+        if (bug == BUG_EINTR_FATAL) {
+            /* INTR-1/INTR-2 bug: EINTR treated as a fatal error. */
+            return ACCEPT_FATAL;
+        }
+        return ACCEPT_RETRY;
+    case EAGAIN:                    /* prefork: another worker was faster */
+    case ECONNABORTED:              /* client gave up before accept */
+    case EPROTO: case ENETDOWN: case ENOPROTOOPT: case EHOSTDOWN:
+    case ENONET: case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH:
+        return ACCEPT_RETRY;        /* Linux: pending network errors */
+    case EMFILE: case ENFILE: case ENOBUFS: case ENOMEM:
+        if (bug == BUG_EMFILE_SPIN) {
+            /* EMFILE-1 bug: retry at once.  The pending connection stays
+             * queued, so accept() fails again: a busy loop. */
+            return ACCEPT_RETRY;
+        }
+        return ACCEPT_BACK_OFF;
+    default:
+        return ACCEPT_FATAL;
+    }
+}
+
+/* Out of descriptors or memory: back off instead of spinning. */
+static void back_off_accept(void)
+{
+    perror("accept");
+    poll(NULL, 0, 50);
+}
+
 static int accept_client(void)
 {
     for (;;) {
@@ -1382,28 +1418,13 @@ static int accept_client(void)
             return fd;
         if (stop_signal)
             return -1;
-        switch (errno) {
-        case EINTR:
-            if (bug == BUG_EINTR_FATAL) {
-                /* INTR-1/INTR-2 bug: EINTR treated as a fatal error. */
-                perror("accept");
-                exit(1);
-            }
+        switch (classify_accept_error(errno)) {
+        case ACCEPT_RETRY:
             continue;
-        case ECONNABORTED:              /* client gave up before accept */
-        case EPROTO: case ENETDOWN: case ENOPROTOOPT: case EHOSTDOWN:
-        case ENONET: case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH:
-            continue;                   /* Linux: pending network errors */
-        case EMFILE: case ENFILE: case ENOBUFS: case ENOMEM:
-            if (bug == BUG_EMFILE_SPIN) {
-                /* EMFILE-1 bug: retry at once.  The pending connection
-                 * stays queued, so accept() fails again: a busy loop. */
-                continue;
-            }
-            perror("accept");           /* out of descriptors/memory: back */
-            poll(NULL, 0, 50);          /* off instead of spinning */
+        case ACCEPT_BACK_OFF:
+            back_off_accept();
             return -2;
-        default:
+        case ACCEPT_FATAL:
             perror("accept");
             exit(1);
         }
@@ -1521,23 +1542,13 @@ static int worker_accept(void)
                 fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
             return fd;
         }
-        switch (errno) {
-        case EAGAIN:                    /* another worker was faster */
-        case EINTR:
-        case ECONNABORTED:              /* client gave up before accept */
-        case EPROTO: case ENETDOWN: case ENOPROTOOPT: case EHOSTDOWN:
-        case ENONET: case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH:
-            continue;                   /* Linux: pending network errors */
-        case EMFILE: case ENFILE: case ENOBUFS: case ENOMEM:
-            if (bug == BUG_EMFILE_SPIN) {
-                /* EMFILE-1 bug: retry at once; the connection stays
-                 * queued, ppoll() and accept() fail again: a busy loop. */
-                continue;
-            }
-            perror("accept");           /* out of descriptors/memory: back */
-            poll(NULL, 0, 50);          /* off instead of spinning */
+        switch (classify_accept_error(errno)) {
+        case ACCEPT_RETRY:
             continue;
-        default:
+        case ACCEPT_BACK_OFF:
+            back_off_accept();
+            continue;
+        case ACCEPT_FATAL:
             perror("accept");
             _exit(1);
         }
