@@ -196,7 +196,7 @@ class Server:
             with open(stem + ".out", "wb") as out, open(self.err_path, "wb") as err:
                 proc = subprocess.Popen(
                     self.argv(port), stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                    cwd=tmp, start_new_session=True)
+                    cwd=tmp, process_group=0)
             STARTED.append(proc)
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline and proc.poll() is None:
@@ -334,9 +334,12 @@ def parse_kv(line):
 
 
 def run_hammer(hammer, args, timeout):
-    # A group of its own, like the servers: killed with them on a signal.
+    # A process group of its own, like the servers: killed with them on a
+    # signal. Never a session of its own: with the kernel's autogroup
+    # scheduling each session shares the CPU as one, and a server in its own
+    # session would get half the cores whatever its process count.
     proc = subprocess.Popen([hammer] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, process_group=0)
     STARTED.append(proc)
     try:
         stdout, stderr = proc.communicate(timeout=timeout)
@@ -610,7 +613,7 @@ def time_kit(cfg, forkcheck, tmp, log):
         with open(out_path, "wb") as out:
             start = time.monotonic()
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                    cwd=tmp, start_new_session=True)
+                                    cwd=tmp, process_group=0)
             STARTED.append(proc)
             timed_out = False
             try:
@@ -650,6 +653,14 @@ def loadavg():
             return " ".join(f.read().split()[:3])
     except OSError:
         return "?"
+
+
+def autogroup_setting():
+    try:
+        with open("/proc/sys/kernel/sched_autogroup_enabled") as f:
+            return f.read().strip()
+    except OSError:
+        return "unknown"
 
 
 def machine_facts():
@@ -884,9 +895,12 @@ def build_report(suite, cfg, facts, kit_runs, wall_s, started_at):
         add("- **%s**: %s%s" % (s.label, s.how, (". Not available: " + s.unavailable) if s.unavailable else ""))
     add("")
     add("The load generator is `bench/hammer.cc` (C++ threads, loopback only); the driver "
-        "`bench/suite.py`. Servers inherit the hard RLIMIT_NOFILE as their soft limit. Nothing "
+        "`bench/suite.py`. Servers inherit the hard RLIMIT_NOFILE as their soft limit. Servers, "
+        "load generator and driver share one session, each in a process group of its own: with "
+        "the kernel's autogroup scheduling (kernel.sched_autogroup_enabled = %s here) a server in a "
+        "session of its own would get half the cores as one, whatever its process count. Nothing "
         "here is a timed test: `//bench:suite_smoke_test` only checks that the suite runs "
-        "(`--quick`) and writes this table.")
+        "(`--quick`) and writes this table." % autogroup_setting())
     add("")
     return "\n".join(lines)
 

@@ -6,12 +6,16 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <map>
+#include <optional>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "conformance/harness/procfs.h"
 #include "conformance/inject/fault_plan.h"
 #include "conformance/l10n/tr.h"
+#include "scenarios/model.h"
 #include "scenarios/scenario.h"
 #include "scenarios/sessions.h"
 
@@ -44,6 +48,50 @@ int LowestFreeFd(pid_t pid) {
 // spinning server shows 50 ticks, the 20 % limit is 10.
 constexpr Millis kStormWindow(500);
 
+// Whose accept() fails in a storm: the parent of a forking server, the
+// workers of a prefork pool.
+std::vector<pid_t> Acceptors(const Context& context) {
+  if (AcceptorRole(context.declared) == Role::kParent) return {context.sut.pid()};
+  std::vector<pid_t> workers;
+  for (const ProcStat& worker : context.sut.LiveChildren()) workers.push_back(worker.pid);
+  return workers;
+}
+
+// CPU and runnable time (running or waiting for a CPU) of each acceptor.
+struct Usage {
+  double cpu_ms = 0;
+  std::optional<double> runnable_ms;
+};
+
+std::map<pid_t, Usage> UsageOf(const std::vector<pid_t>& pids) {
+  std::map<pid_t, Usage> usage;
+  for (pid_t pid : pids) {
+    auto stat = ReadProcStat(pid);
+    if (!stat || stat->zombie()) continue;
+    Usage& one = usage[pid];
+    one.cpu_ms = CpuMillis(*stat);
+    if (auto sched = ReadSchedTimes(pid)) one.runnable_ms = sched->running_ms + sched->waiting_ms;
+  }
+  return usage;
+}
+
+// What the acceptors still there at the end used in between, summed: a
+// worker that ended meanwhile is left out.
+Usage UsedBetween(const std::map<pid_t, Usage>& before, const std::map<pid_t, Usage>& after) {
+  Usage used;
+  used.runnable_ms = 0.0;
+  for (const auto& [pid, end] : after) {
+    auto start = before.find(pid);
+    if (start == before.end()) continue;
+    used.cpu_ms += end.cpu_ms - start->second.cpu_ms;
+    if (end.runnable_ms && start->second.runnable_ms && used.runnable_ms)
+      *used.runnable_ms += *end.runnable_ms - *start->second.runnable_ms;
+    else
+      used.runnable_ms.reset();
+  }
+  return used;
+}
+
 struct StormVerdict {
   bool provoked = false;
   std::string failure;  // "" when the server backed off and recovered
@@ -54,7 +102,7 @@ struct StormVerdict {
 // measures the server's CPU over kStormWindow; `end` lifts the fault, after which
 // every client still waiting must be served.
 StormVerdict Storm(Context& context, const std::string& how, const std::function<void()>& end) {
-  pid_t server = context.sut.pid();
+  const std::vector<pid_t> acceptors = Acceptors(context);
   std::vector<Pending> queued;
   for (int i = 0; i < 3; ++i) {
     auto pending = StartExchange(context.sut, Scaled(Millis(500)));
@@ -72,13 +120,11 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
     }
     queued.push_back(std::move(*pending));
   }
-  auto before = ReadProcStat(server);
-  auto sched_before = ReadSchedTimes(server);
+  std::map<pid_t, Usage> before = UsageOf(acceptors);
   Clock::time_point start = Clock::now();
   // The measurement window: CPU time spent while accept() keeps failing.
   std::this_thread::sleep_for(kStormWindow);
-  auto after = ReadProcStat(server);
-  auto sched_after = ReadSchedTimes(server);
+  std::map<pid_t, Usage> after = UsageOf(acceptors);
   double wall = MillisSince(start);
   // A blocking accept() already in progress holds a descriptor reserved
   // before the fault began: that one client may be served anyway.
@@ -88,12 +134,13 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
   end();
   StormVerdict verdict;
   verdict.provoked = !waiting.empty();
-  if (!before || !after || !ServerRunning(context.sut)) {
+  if (after.empty() || !ServerRunning(context.sut)) {
     verdict.provoked = true;
     verdict.failure = Say("the server exited during the EMFILE storm ({0})", how);
     return verdict;
   }
-  double cpu = CpuMillis(*after) - CpuMillis(*before);
+  const Usage used = UsedBetween(before, after);
+  double cpu = used.cpu_ms;
   double share = 100.0 * cpu / wall;
   verdict.summary = Say("during {0} ms of accept() failing with EMFILE ({1}), the server used {2} ms of CPU ({3} % of "
                         "one core)",
@@ -105,9 +152,8 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
   }
   // Starved of CPU by other work, a spinning server still never sleeps: it
   // is running or waiting to run nearly all the time.
-  if (sched_before && sched_after) {
-    double runnable = sched_after->running_ms + sched_after->waiting_ms - sched_before->running_ms -
-                      sched_before->waiting_ms;
+  if (used.runnable_ms) {
+    double runnable = *used.runnable_ms;
     if (runnable >= 0.8 * wall) {
       verdict.failure = Say("{0}, yet it was running or waiting for a CPU {1} % of the time: it spins, on a machine "
                             "too busy to give it a whole core (the limit is 80 %)",
@@ -129,42 +175,65 @@ StormVerdict Storm(Context& context, const std::string& how, const std::function
   return verdict;
 }
 
-// The kernel's own EMFILE: the server's RLIMIT_NOFILE lowered with prlimit.
+// The kernel's own EMFILE: each acceptor's RLIMIT_NOFILE lowered with
+// prlimit to its lowest free descriptor.
 StormVerdict KernelStorm(Context& context, std::string* unavailable) {
-  pid_t server = context.sut.pid();
   if (!context.declared.Allows("kernel")) {
     *unavailable = Tr("kernel backend (RLIMIT_NOFILE) not selected (--backends)");
     return {};
   }
-  rlimit original{};
-  if (prlimit(server, RLIMIT_NOFILE, nullptr, &original) != 0) {
-    *unavailable = Say("cannot read the server's RLIMIT_NOFILE: {0}", std::strerror(errno));
+  struct Lowered {
+    pid_t pid;
+    rlimit original;
+  };
+  std::vector<Lowered> lowered;
+  auto restore = [&] {
+    for (const Lowered& one : lowered) prlimit(one.pid, RLIMIT_NOFILE, &one.original, nullptr);
+  };
+  rlim_t limit = 0;
+  for (pid_t pid : Acceptors(context)) {
+    rlimit original{};
+    if (prlimit(pid, RLIMIT_NOFILE, nullptr, &original) != 0) {
+      *unavailable = Say("cannot read the server's RLIMIT_NOFILE: {0}", std::strerror(errno));
+      restore();
+      return {};
+    }
+    rlimit low = original;
+    low.rlim_cur = limit = static_cast<rlim_t>(LowestFreeFd(pid));
+    if (prlimit(pid, RLIMIT_NOFILE, &low, nullptr) != 0) {
+      *unavailable = Say("cannot lower the server's RLIMIT_NOFILE: {0}", std::strerror(errno));
+      restore();
+      return {};
+    }
+    lowered.push_back({pid, original});
+  }
+  if (lowered.empty()) {
+    *unavailable = Tr("no worker of the pool was running");
     return {};
   }
-  rlimit lowered = original;
-  lowered.rlim_cur = static_cast<rlim_t>(LowestFreeFd(server));
-  if (prlimit(server, RLIMIT_NOFILE, &lowered, nullptr) != 0) {
-    *unavailable = Say("cannot lower the server's RLIMIT_NOFILE: {0}", std::strerror(errno));
-    return {};
-  }
-  std::string how = Say("RLIMIT_NOFILE lowered to {0} with prlimit", lowered.rlim_cur);
-  StormVerdict verdict = Storm(context, how, [&] { prlimit(server, RLIMIT_NOFILE, &original, nullptr); });
+  std::string how = lowered.size() == 1
+                        ? Say("RLIMIT_NOFILE lowered to {0} with prlimit", limit)
+                        : Say("RLIMIT_NOFILE of each of the {0} workers lowered to its lowest free descriptor with "
+                              "prlimit",
+                              lowered.size());
+  StormVerdict verdict = Storm(context, how, restore);
   if (!verdict.provoked && verdict.failure.empty()) *unavailable = Say("{0} did not make accept() fail", how);
   return verdict;
 }
 
-// The preload's EMFILE: every accept() of the parent fails until disarmed.
+// The preload's EMFILE: every accept() of the acceptors fails until disarmed.
 StormVerdict InjectedStorm(Context& context, std::string* unavailable) {
   if (context.faults == nullptr) {
     *unavailable = context.faults_unavailable;
     return {};
   }
   FaultPlan& faults = *context.faults;
-  faults.Arm(Family::kAccept, {EMFILE, 0, -1, 1, 0, Role::kParent});
-  // TRANSLATORS: {0} is the fault backend (preload, ...); "accept EMFILE" and "[parent]" are the rule as
-  // the fault descriptions write it.
-  StormVerdict verdict = Storm(context, Say("{0}: accept EMFILE until disarmed [parent]", faults.backend()),
-                               [&] { faults.Disarm(Family::kAccept); });
+  const Role acceptors = AcceptorRole(context.declared);
+  faults.Arm(Family::kAccept, {EMFILE, 0, -1, 1, 0, acceptors});
+  // TRANSLATORS: {0} is the fault backend (preload, ...); {1} whose calls fail ("parent" or "children", as
+  // the fault descriptions write it); "accept EMFILE" is the rule as they write it.
+  std::string how = Say("{0}: accept EMFILE until disarmed [{1}]", faults.backend(), RoleName(acceptors));
+  StormVerdict verdict = Storm(context, how, [&] { faults.Disarm(Family::kAccept); });
   if (!verdict.provoked && verdict.failure.empty()) *unavailable = Tr("the injected EMFILE never reached accept()");
   return verdict;
 }

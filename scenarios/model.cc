@@ -21,8 +21,6 @@ const std::map<std::string, const char*>& ForkOnly() {
       {"FD-1", N_("prefork workers accept() themselves and must keep the listening socket")},
       {"FD-2", N_("the parent of a prefork pool never accepts, so it holds no connected socket; workers close "
                   "theirs when a session ends (ECHO-2)")},
-      {"EMFILE-1",
-       N_("it measures the accepting parent's CPU; in a prefork pool the workers accept (not covered yet)")},
       {"FORK-1", N_("a prefork server forks only to replace workers; PREF-2 checks workers dying at start")},
       {"FORK-2", N_("a prefork server forks only to replace workers, not per session")},
       {"WAIT-1", N_("a worker outlives its sessions, so the reaping that EINTR would interrupt does not follow them")},

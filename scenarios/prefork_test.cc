@@ -84,6 +84,7 @@ const Planted kPlanted[] = {
     {"PREF-2", "tight-crash-loop"},
     {"PREF-3", "no-recycle"},
     {"PREF-4", "hup-kills-sessions"},
+    {"EMFILE-1", "emfile-spin"},
 };
 
 }  // namespace
