@@ -33,6 +33,9 @@ bool AwaitsReadiness(const Context& context) {
     case SYS_ppoll:
     case SYS_pselect6:
     case SYS_epoll_pwait:
+#ifdef SYS_epoll_pwait2
+    case SYS_epoll_pwait2:
+#endif
     case SYS_rt_sigsuspend:
       return true;
     default:

@@ -89,16 +89,25 @@ TEST(Procfs, SeesAChildBecomeAZombieAndGo) {
   EXPECT_FALSE(ProcessExists(child));
 }
 
+// A socket listening on 127.0.0.1 at a free port (in *addr), or -1.
+int LoopbackListener(int backlog, sockaddr_in* addr) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  addr->sin_family = AF_INET;
+  addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof *addr;
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(addr), sizeof *addr) != 0 || listen(fd, backlog) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(addr), &len) != 0) {
+    if (fd >= 0) close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 TEST(Procfs, CountsDescriptorsAndFindsSocketInodes) {
   int before = CountOpenFds(getpid());
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(fd, 1), 0);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int fd = LoopbackListener(1, &addr);
+  ASSERT_GE(fd, 0);
   EXPECT_EQ(CountOpenFds(getpid()), before + 1);
   auto inode = TcpSocketInode(ntohs(addr.sin_port), 0);
   ASSERT_TRUE(inode);
@@ -140,21 +149,16 @@ TEST(Procfs, SchedTimesTellASpinFromASleep) {
 // sock_diag: a connection waiting in the accept queue is counted, and once
 // accepted its server-side socket is the one this process holds.
 TEST(Procfs, FindsAcceptQueueAndConnectionThroughSockDiag) {
-  int listener = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  ASSERT_EQ(listen(listener, 4), 0);
-  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  int listener = LoopbackListener(4, &addr);
+  ASSERT_GE(listener, 0);
   uint16_t port = ntohs(addr.sin_port);
   EXPECT_EQ(AcceptQueueLength(port), 0);
   int client = socket(AF_INET, SOCK_STREAM, 0);
   ASSERT_EQ(connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
   EXPECT_TRUE(PollUntil([&] { return AcceptQueueLength(port) == 1; }, Millis(2000)));
   sockaddr_in local{};
-  len = sizeof local;
+  socklen_t len = sizeof local;
   getsockname(client, reinterpret_cast<sockaddr*>(&local), &len);
   EXPECT_FALSE(TcpSocketInode(port, ntohs(local.sin_port)));  // queued: no descriptor yet
   int served = accept(listener, nullptr, nullptr);
