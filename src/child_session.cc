@@ -21,10 +21,10 @@ class Session {
       : conn_(conn), hooks_(config.test_hooks), timer_(config.idle_timeout_ms) {}
 
   // Returns at the client's EOF; _exits otherwise.
-  void Run();
+  CHILD_PATH void Run();
 
  private:
-  void Echo(const char* data, size_t len);
+  CHILD_PATH void Echo(const char* data, size_t len);
   void EchoWithHooks(const char* data, size_t len);
   void Obey(const Hook& hook);
   void SleepMs(int ms);

@@ -2,6 +2,8 @@
 #ifndef FORKCHECK_SRC_CHILD_SESSION_H_
 #define FORKCHECK_SRC_CHILD_SESSION_H_
 
+#include "src/child_path.h"
+
 namespace forkcheck {
 
 struct ChildConfig {
@@ -11,12 +13,12 @@ struct ChildConfig {
 
 // Echoes until the client's EOF, then exits 0; exits kExitIoError or
 // kExitIdleTimeout otherwise. Signal dispositions and mask must be reset.
-[[noreturn]] void RunChildSession(int conn, const ChildConfig& config);
+CHILD_PATH [[noreturn]] void RunChildSession(int conn, const ChildConfig& config);
 
 // For prefork workers: returns (idle timer disarmed, `conn` still open) only
 // when the client's EOF ended the session with everything echoed; any other
 // end exits the process with the code RunChildSession would have used.
-void ServeSession(int conn, const ChildConfig& config);
+CHILD_PATH void ServeSession(int conn, const ChildConfig& config);
 
 }  // namespace forkcheck
 

@@ -1,7 +1,10 @@
-// Real fork() failures injected with libfiu's POSIX preload (fiu-run -x):
+// Real fork() failures injected with libfiu's POSIX preload, as fiu-run -x
+// would load it, plus a shim that puts _Fork() under the same failure point:
 // the refused client gets EOF at once, the server stays up, and serving
 // resumes when the failure point is disabled through fiu-ctrl.
+#include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,7 +22,7 @@
 namespace forkcheck {
 namespace {
 
-constexpr char kFiuRun[] = "/usr/bin/fiu-run";
+constexpr char kFiuLibs[] = "/usr/lib/fiu";  // fiu-run's default -l
 constexpr char kFiuCtrl[] = "/usr/bin/fiu-ctrl";
 
 int RunFiuCtrl(const std::string& command, pid_t target, const std::string& tmpdir) {
@@ -38,14 +41,22 @@ int RunFiuCtrl(const std::string& command, pid_t target, const std::string& tmpd
 }
 
 TEST(ForkFailureTest, RefusedClientGetsEofAndServingResumes) {
-  if (access(kFiuRun, X_OK) != 0 || access(kFiuCtrl, X_OK) != 0) {
+  const std::string fiu = kFiuLibs;
+  if (access((fiu + "/fiu_posix_preload.so").c_str(), R_OK) != 0 ||
+      access(kFiuCtrl, X_OK) != 0) {
     GTEST_SKIP() << "fiu-utils not installed";
   }
+  char shim[PATH_MAX];
+  ASSERT_NE(realpath("src/testing/fiu_fork_shim.so", shim), nullptr);
   const std::string tmpdir = testing::TestTmpDir();
   testing::ServerProcess server;
   testing::LaunchSpec spec;
-  spec.wrapper = {kFiuRun, "-x", "-c", "enable name=posix/proc/fork,failinfo=11"};
-  spec.env = {"TMPDIR=" + tmpdir};
+  // What fiu-run -x -c COMMAND exports, with the shim after libfiu's preload.
+  spec.env = {"TMPDIR=" + tmpdir,
+              "LD_PRELOAD=" + fiu + "/fiu_run_preload.so " + fiu +
+                  "/fiu_posix_preload.so " + shim,
+              "FIU_ENABLE=enable name=posix/proc/fork,failinfo=11",
+              "FIU_CTRL_FIFO=" + tmpdir + "/fiu-ctrl"};
   spec.args = {"--port", "0"};
   ASSERT_TRUE(server.Start(spec)) << server.Stderr();
 

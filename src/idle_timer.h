@@ -5,17 +5,19 @@
 
 #include <csignal>
 
+#include "src/child_path.h"
+
 namespace forkcheck {
 
 class IdleTimer {
  public:
   // 0 disables the timer. Installs the SIGALRM handler otherwise.
-  explicit IdleTimer(int timeout_ms);
+  CHILD_PATH explicit IdleTimer(int timeout_ms);
 
-  void Arm();
-  void Disarm();
+  CHILD_PATH void Arm();
+  CHILD_PATH void Disarm();
   bool expired() const { return *flag() != 0; }
-  const volatile sig_atomic_t* flag() const;
+  CHILD_PATH const volatile sig_atomic_t* flag() const;
 
  private:
   int timeout_ms_;

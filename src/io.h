@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <sys/types.h>
 
+#include "src/child_path.h"
+
 namespace forkcheck {
 
 // read(2), retried on EINTR. May return fewer bytes than asked.
@@ -17,8 +19,8 @@ enum class WriteResult { kOk, kError, kCancelled };
 // Writes all `len` bytes, completing short writes and retrying EINTR. If
 // `cancel` is non-null and set when a write is interrupted, gives up with
 // kCancelled (the peer then sees a truncated, never a corrupted, stream).
-WriteResult WriteAll(int fd, const void* buf, size_t len,
-                     const volatile sig_atomic_t* cancel = nullptr);
+CHILD_PATH WriteResult WriteAll(int fd, const void* buf, size_t len,
+                                const volatile sig_atomic_t* cancel = nullptr);
 
 }  // namespace forkcheck
 

@@ -6,12 +6,14 @@
 
 #include <initializer_list>
 
+#include "src/child_path.h"
+
 namespace forkcheck {
 
 sigset_t MakeSigset(std::initializer_list<int> signals);
 
 // Installs `handler` (or SIG_DFL / SIG_IGN) with an empty sa_mask plus `flags`.
-void SetDisposition(int sig, void (*handler)(int), int flags = 0);
+CHILD_PATH void SetDisposition(int sig, void (*handler)(int), int flags = 0);
 
 // Scoped sigprocmask(SIG_SETMASK): restores the previous mask on destruction.
 class ScopedSignalMask {

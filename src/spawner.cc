@@ -32,23 +32,29 @@ void PrepareChild(const SpawnContext& ctx) {
 // stays installed in the child anyway. `child` runs in the child and never
 // returns.
 template <typename Child>
-pid_t ForkInLoop(const Child& child) {
-  pid_t pid = fork();
+pid_t ForkInLoop(pid_t (*fork_process)(), const Child& child) {
+  pid_t pid = fork_process();
   if (pid == 0) child();
   return pid;
 }
 
 }  // namespace
 
+// A session child runs only async-signal-safe calls and allocates nothing,
+// so it needs none of what fork() adds to _Fork() (POSIX.1-2024): the
+// atfork handlers, and resetting libc's and the dynamic loader's locks for
+// a child that would use them. Those resets write three pages the child
+// must then copy, once per connection. A worker runs a loop of its own:
+// it gets the whole fork().
 pid_t SpawnChild(int conn, const SpawnContext& ctx) {
-  return ForkInLoop([&] {
+  return ForkInLoop(_Fork, [&] {
     PrepareChild(ctx);
     RunChildSession(conn, ctx.child);
   });
 }
 
 pid_t SpawnWorker(const SpawnContext& ctx, const WorkerConfig& config) {
-  return ForkInLoop([&] { RunWorker(ctx, config); });
+  return ForkInLoop(fork, [&] { RunWorker(ctx, config); });
 }
 
 }  // namespace forkcheck

@@ -32,6 +32,7 @@ static struct fc_block *block;
 /* ---- the real functions ------------------------------------------------ */
 
 static pid_t (*real_fork)(void);
+static pid_t (*real__Fork)(void);
 static int (*real_accept)(int, __SOCKADDR_ARG, socklen_t *);
 static int (*real_accept4)(int, __SOCKADDR_ARG, socklen_t *, int);
 static ssize_t (*real_read)(int, void *, size_t);
@@ -51,7 +52,7 @@ static pid_t (*real_wait4)(pid_t, int *, int, struct rusage *);
   (real_##name ? real_##name : (*(void **)&real_##name = dlsym(RTLD_NEXT, #name), real_##name))
 
 static void resolve_all(void) {
-  (void)REAL(fork), (void)REAL(accept), (void)REAL(accept4), (void)REAL(read);
+  (void)REAL(fork), (void)REAL(_Fork), (void)REAL(accept), (void)REAL(accept4), (void)REAL(read);
   (void)REAL(recv), (void)REAL(recvfrom), (void)REAL(write), (void)REAL(send);
   (void)REAL(sendto), (void)REAL(waitpid), (void)REAL(wait), (void)REAL(wait3);
   (void)REAL(wait4);
@@ -224,15 +225,21 @@ static void sleep_after_fork(const struct decision *d, pid_t pid) {
   errno = saved;
 }
 
-pid_t fork(void) {
-  if (block == NULL) return REAL(fork)();
+static pid_t fork_through(pid_t (*real)(void)) {
+  if (block == NULL) return real();
   struct fc_call call = on_fd(FC_FORK, -1, 0);
   struct decision d = decide(&call);
   FAIL_WITH(d, -1);
-  pid_t pid = REAL(fork)();
+  pid_t pid = real();
   sleep_after_fork(&d, pid);
   return pid;
 }
+
+pid_t fork(void) { return fork_through(REAL(fork)); }
+
+/* POSIX.1-2024's fork() without the atfork handlers. glibc's fork() calls
+ * it inside libc, not through this symbol: no fork is counted twice. */
+pid_t _Fork(void) { return fork_through(REAL(_Fork)); }
 
 int accept(int fd, __SOCKADDR_ARG addr, socklen_t *len) {
   if (block == NULL) return REAL(accept)(fd, addr, len);

@@ -53,13 +53,13 @@ std::string Lines(const std::string& call, const std::vector<std::string>& resul
 }
 
 TEST_F(PreloadTest, UnarmedChangesNothing) {
-  for (const char* call : {"fork", "accept", "accept4", "read", "recv", "recvfrom", "write", "send", "sendto",
+  for (const char* call : {"fork", "_Fork", "accept", "accept4", "read", "recv", "recvfrom", "write", "send", "sendto",
                            "pipe-read", "pipe-write", "waitpid", "wait", "wait3", "wait4"}) {
     std::string plain = Probe({call, "3"}, false);
     EXPECT_EQ(Probe({call, "3"}), plain) << call;
     EXPECT_NE(plain.find(" "), std::string::npos);
   }
-  EXPECT_EQ(plan_->Calls(Family::kFork), 3 + 4 * 3);  // the wait probes fork too
+  EXPECT_EQ(plan_->Calls(Family::kFork), 3 + 3 + 4 * 3);  // the wait probes fork too
   EXPECT_EQ(plan_->Calls(Family::kRead), 9);  // pipes are not counted
   EXPECT_EQ(plan_->Injected(Family::kRead) + plan_->Injected(Family::kFork), 0);
 }
@@ -70,6 +70,15 @@ TEST_F(PreloadTest, ForkFailsWithoutForking) {
   Arm(Family::kFork, ENOMEM, 1);
   EXPECT_EQ(Probe({"fork", "2"}), Lines("fork", {"ENOMEM", "ok"}));
   EXPECT_EQ(plan_->Injected(Family::kFork), 3);
+}
+
+// glibc's fork() calls _Fork() inside libc: each is seen once, as a fork.
+TEST_F(PreloadTest, UnderscoreForkIsAForkToo) {
+  Arm(Family::kFork, EAGAIN, 1);
+  EXPECT_EQ(Probe({"_Fork", "2"}), Lines("_Fork", {"EAGAIN", "ok"}));
+  EXPECT_EQ(Probe({"fork", "2"}), Lines("fork", {"ok", "ok"}));
+  EXPECT_EQ(plan_->Calls(Family::kFork), 4);
+  EXPECT_EQ(plan_->Injected(Family::kFork), 1);
 }
 
 TEST_F(PreloadTest, AcceptAndAccept4Errors) {

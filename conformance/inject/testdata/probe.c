@@ -147,8 +147,9 @@ static void one_call(const char *call, int a, int b, int pipe_fds[2]) {
   long r = -1;
   int err = 0;
   pid_t helper = 0;
-  if (strcmp(call, "fork") == 0) {
-    r = fork();
+  int forking = strcmp(call, "fork") == 0 || strcmp(call, "_Fork") == 0;
+  if (forking) {
+    r = call[0] == '_' ? _Fork() : fork();
     if (r == 0) _exit(0);
     if (r > 0) reap_raw((pid_t)r);
   } else if (strcmp(call, "accept") == 0 || strcmp(call, "accept4") == 0) {
@@ -181,7 +182,7 @@ static void one_call(const char *call, int a, int b, int pipe_fds[2]) {
     r = do_wait(call);
     err = errno;
   }
-  if (strcmp(call, "fork") == 0) err = errno;
+  if (forking) err = errno;
   if (helper) reap_raw(helper);
   report(call, r, err);
   if (r >= 0 && strncmp(call, "accept", 6) == 0) close((int)r);
