@@ -52,10 +52,10 @@ static pid_t (*real_wait4)(pid_t, int *, int, struct rusage *);
   (real_##name ? real_##name : (*(void **)&real_##name = dlsym(RTLD_NEXT, #name), real_##name))
 
 static void resolve_all(void) {
-  (void)REAL(fork), (void)REAL(_Fork), (void)REAL(accept), (void)REAL(accept4), (void)REAL(read);
-  (void)REAL(recv), (void)REAL(recvfrom), (void)REAL(write), (void)REAL(send);
-  (void)REAL(sendto), (void)REAL(waitpid), (void)REAL(wait), (void)REAL(wait3);
-  (void)REAL(wait4);
+  (void)REAL(fork), (void)REAL(_Fork), (void)REAL(accept), (void)REAL(accept4);
+  (void)REAL(read), (void)REAL(recv), (void)REAL(recvfrom), (void)REAL(write);
+  (void)REAL(send), (void)REAL(sendto), (void)REAL(waitpid), (void)REAL(wait);
+  (void)REAL(wait3), (void)REAL(wait4);
 }
 
 /* ---- the control block ------------------------------------------------- */
